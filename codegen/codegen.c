@@ -1,0 +1,2 @@
+/* codegen.c — placeholder until LLVM code generation lands. */
+#include "util/util.h"

@@ -1,0 +1,2 @@
+/* lexer.c — placeholder until the flex scanner lands. */
+#include "util/util.h"

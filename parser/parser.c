@@ -1,0 +1,2 @@
+/* parser.c — placeholder until the bison grammar lands. */
+#include "util/util.h"

@@ -1,0 +1,106 @@
+/* probe.h — the probe-type interface. One file per probe type (tracepoint.c,
+ * interval.c, ...) exports one `const struct probe_ops <type>_probe`; probe.c
+ * holds the registry. sema calls expand/section/context, runtime calls attach,
+ * the driver calls list. */
+#ifndef SCRY_PROBES_PROBE_H
+#define SCRY_PROBES_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "ast/type.h"
+#include "util/util.h"
+
+struct ast_node;
+struct bpf_program;
+struct bpf_link;
+struct btf;
+
+/* Where kernel facts come from; tests point these at fixtures under tests/data. */
+struct probe_env {
+	const char *tracefs;        /* "/sys/kernel/tracing" */
+	const char *btf_path;       /* "/sys/kernel/btf/vmlinux" */
+	const char *kallsyms;       /* "/proc/kallsyms" */
+	struct btf *(*get_btf)(void *cookie); /* lazily loaded vmlinux BTF, or NULL */
+	void *btf_cookie;
+	pid_t pid;                  /* -p, 0 = system-wide */
+};
+
+/* Program context as the BPF program sees it. */
+enum probe_ctx_kind {
+	PCTX_NONE,        /* begin/end: no useful context */
+	PCTX_TRACEPOINT,  /* ctx points at the tracepoint record; args.* are fields of it */
+	PCTX_RAW_TP,      /* ctx is u64 args[]; argN = args[N] */
+	PCTX_PT_REGS,     /* kprobe/uprobe: ctx is struct pt_regs; argN from registers */
+	PCTX_PERF_EVENT,  /* profile/interval/software/hardware: bpf_perf_event_data */
+	PCTX_TRAMPOLINE,  /* fentry/fexit: ctx is u64 args[] with BTF types */
+};
+
+/* One concrete attach point, produced by expand. */
+struct probe_target {
+	const struct probe_ops *ops;
+	const char *target;   /* "syscalls:sys_enter_openat", "vfs_read", "s:1", "" for begin */
+	const char *path;     /* binary for uprobe/usdt, else NULL */
+	const char *func;     /* function/event name part, for `func` and `probe` */
+	const char *full;     /* canonical full name as `probe` prints it: "tracepoint:syscalls:sys_enter_openat" */
+	pid_t pid;            /* 0 = system-wide */
+	uint64_t period;      /* profile/interval/software/hardware: count or period */
+	bool is_freq;         /* period is a frequency (hz) */
+	uint32_t event_type;  /* perf event type/config for software/hardware */
+	uint64_t event_config;
+	uint64_t offset;      /* func+off / raw address */
+	bool is_ret;          /* kretprobe/uretprobe/fexit */
+};
+
+/* What args/argN/retval mean for one target. */
+struct probe_ctx {
+	enum probe_ctx_kind kind;
+	/* PCTX_TRACEPOINT: the record layout (TY_STRUCT, fields at record offsets,
+	 * including the common_* fields); args is this struct. PCTX_TRAMPOLINE /
+	 * PCTX_RAW_TP: a TY_RECORD of the typed arguments in order (+ "retval"). */
+	const struct type *args;
+	bool has_args;        /* `args` is meaningful */
+	uint32_t max_argn;    /* argN limit (6 for pt_regs on x86-64) */
+};
+
+struct probe_ops {
+	const char *name;                 /* canonical: "tracepoint" */
+	const char *const *aliases;       /* { "t", NULL } */
+	/* Number of parts after the provider this type accepts (min..max). */
+	uint32_t min_parts, max_parts;
+	/* Appends the concrete targets matching @ap to @out (struct probe_target *,
+	 * allocated in @a); 0 or -errno. Reports user errors through @d at ap->loc. */
+	int (*expand)(const struct probe_env *env, const struct ast_node *ap,
+		      struct ptrvec *out, struct arena *a, struct diag *d);
+	/* libbpf SEC() name for one target, e.g. "tracepoint/syscalls/sys_enter_openat". */
+	const char *(*section)(const struct probe_target *t, struct arena *a);
+	/* Fills @out for @t; types are allocated in @a. */
+	int (*context)(const struct probe_env *env, const struct probe_target *t,
+		       struct probe_ctx *out, struct arena *a, struct diag *d);
+	/* Attaches a loaded program; the caller owns *link (and must destroy it).
+	 * Perf-event based types may create several links (one per CPU): they go
+	 * to @links. 0 or -errno. */
+	int (*attach)(struct bpf_program *prog, const struct probe_target *t,
+		      struct ptrvec *links);
+	/* -l: prints the points matching @glob (NULL = all), one per line, sorted;
+	 * with @verbose, their arguments too. */
+	int (*list)(const struct probe_env *env, const char *glob, bool verbose, FILE *out);
+	/* Optional: a kernel feature check; 0 if usable here, else -errno with a
+	 * one-line reason in *why ("this kernel has no kprobe support ..."). */
+	int (*available)(const struct probe_env *env, const char **why);
+};
+
+/* Exact name or alias (case-insensitive for begin/end/BEGIN/END); NULL if unknown. */
+const struct probe_ops *probe_lookup(const char *name);
+/* NULL-terminated registry, in `-l` order. */
+extern const struct probe_ops *const probe_registry[];
+
+/* The default environment of this machine. */
+void probe_env_default(struct probe_env *env);
+
+/* Shell-style glob match ('*', '?', '[...]'). */
+bool probe_glob_match(const char *pattern, const char *s);
+
+#endif

@@ -1,0 +1,2 @@
+/* rt.c — placeholder until the runtime lands. */
+#include "util/util.h"

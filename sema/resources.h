@@ -1,0 +1,125 @@
+/* resources.h — what a compiled program needs at run time, as sema computes it:
+ * maps, probes (one BPF program each), and the actions the BPF programs ask user
+ * space to perform through the event ring buffer.
+ *
+ * Data only: codegen and runtime include this header (codegen to emit maps and
+ * events in these layouts, runtime to load, attach, decode and print).
+ *
+ * EVENT PROTOCOL. Every record in the ring buffer map "events" starts with
+ *     struct rt_event_hdr { uint64_t action_id; }
+ * where action_id indexes resources.actions. The payload follows at offset 8,
+ * laid out as action->args describes (a TY_TUPLE whose fields carry offsets
+ * relative to the start of the payload). */
+#ifndef SCRY_SEMA_RESOURCES_H
+#define SCRY_SEMA_RESOURCES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast/type.h"
+#include "util/util.h"
+
+struct probe_target;
+struct probe_ctx;
+
+struct rt_event_hdr {
+	uint64_t action_id;
+};
+
+enum map_kind {
+	MAPK_HASH,
+	MAPK_PERCPU_HASH,
+	MAPK_LRU_HASH,
+	MAPK_PERCPU_LRU_HASH,
+	MAPK_ARRAY,
+	MAPK_PERCPU_ARRAY,
+	MAPK_STACK_TRACE,
+	MAPK_RINGBUF,
+};
+
+/* A user map (@name) or an internal map (names start with a '.' or are not
+ * user-visible; is_internal). Storage:
+ *   key: key_type laid out as a TY_TUPLE when several keys; scalar maps use a
+ *        u64 zero key (key_type NULL).
+ *   hist/lhist: the stored key is the user key followed by a u64 bucket index
+ *        (key_size includes it); the value is a per-CPU u64 count.
+ *   count/sum: per-CPU s64. min/max: per-CPU { s64 value; u64 is_set }.
+ *   avg/stats: per-CPU { s64 total; u64 count }.
+ *   other values: value_type as-is (non-per-CPU hash). */
+struct map_info {
+	const char *name;            /* "@x", "@" */
+	uint32_t id;                 /* index in resources.maps */
+	enum map_kind kind;
+	const struct type *key_type; /* NULL: scalar map */
+	const struct type *value_type; /* TY_COUNT, TY_HIST, TY_INT, TY_STRING, ... */
+	uint32_t key_size;           /* bytes as stored (incl. bucket for hist) */
+	uint32_t value_size;         /* bytes as stored, per CPU for per-CPU maps */
+	uint32_t max_entries;
+	bool is_internal;
+	bool is_declared;            /* let @m = hash(N) */
+	struct loc first_use;
+};
+
+enum action_kind {
+	ACT_PRINTF,      /* fmt + args */
+	ACT_ERRORF,      /* like printf, printed as "<loc>: ERROR: ..." to stderr */
+	ACT_WARNF,       /* "<loc>: WARNING: ..." */
+	ACT_SYSTEM,      /* fmt + args, run through /bin/sh (needs --unsafe) */
+	ACT_CAT,         /* fmt + args = file name */
+	ACT_TIME,        /* fmt (strftime) or NULL for the default "%H:%M:%S\n" */
+	ACT_EXIT,        /* payload: s64 exit code */
+	ACT_PRINT_MAP,   /* map; payload: u64 top, u64 div */
+	ACT_CLEAR_MAP,   /* map */
+	ACT_ZERO_MAP,    /* map */
+	ACT_PRINT_VALUE, /* payload: one value of args->fields[0].type */
+	ACT_JOIN,        /* payload: n strings of elem size, separator in fmt */
+	ACT_RUNTIME_ERROR, /* a helper failed (-k): fmt = helper name; payload s64 ret */
+};
+
+struct action {
+	enum action_kind kind;
+	uint32_t id;                 /* index in resources.actions */
+	const char *fmt;             /* format string (NUL-terminated), or NULL */
+	const struct type *args;     /* TY_TUPLE describing the payload, or NULL */
+	const struct map_info *map;  /* print/clear/zero */
+	struct loc loc;              /* the call in the script (errorf/warnf, errors) */
+	uint32_t size;               /* total event size including the header */
+};
+
+/* One BPF program: a probe body for one concrete attach point. */
+struct probe_info {
+	uint32_t index;              /* in resources.probes */
+	const char *prog_name;       /* C identifier of the BPF function */
+	const char *section;         /* libbpf SEC() name */
+	const struct probe_target *target; /* see probes/probe.h */
+	const struct probe_ctx *ctx;
+	bool is_begin, is_end;       /* run by the runtime (BPF_PROG_TEST_RUN), not attached */
+	uint32_t order;              /* source order, for begin/end ordering */
+};
+
+/* Options that shape the program, from config = {} / environment / flags. */
+struct res_config {
+	uint32_t max_strlen;         /* default 1024 */
+	uint32_t max_map_keys;       /* default 4096 */
+	uint32_t perf_rb_pages;      /* ring buffer size in pages, default 64 */
+	uint32_t max_cat_bytes;
+	enum stack_mode stack_mode;
+	bool print_maps_on_exit;     /* default true */
+	uint32_t on_stack_limit;
+	int missing_probes;          /* 0 error, 1 warn, 2 ignore */
+	const char *license;         /* "GPL" */
+	const char *str_trunc_trailer; /* ".." */
+	bool unsafe;
+};
+
+struct resources {
+	struct ptrvec maps;          /* struct map_info * */
+	struct ptrvec actions;       /* struct action * */
+	struct ptrvec probes;        /* struct probe_info * */
+	struct res_config cfg;
+	bool needs_events;           /* the program uses the event ring buffer */
+	bool has_end;
+	uint32_t event_max_size;
+};
+
+#endif

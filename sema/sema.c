@@ -1,0 +1,2 @@
+/* sema.c — placeholder until the semantic passes land. */
+#include "sema/resources.h"
