@@ -112,6 +112,30 @@ struct res_config {
 	bool unsafe;
 };
 
+enum builtin_fn {
+#define X(id, name) id,
+#include "ast/builtins.def"
+#undef X
+	BI__COUNT
+};
+
+/* AST_VAR annotation: one per declared variable (after scope resolution, two
+ * uses of the same variable share one var_info; shadowed/sibling-scope
+ * variables of the same name get distinct ones). */
+struct var_info {
+	const char *name;            /* "$x" */
+	uint32_t id;                 /* unique in the program */
+	const struct type *type;
+};
+
+/* AST_CALL annotation. */
+struct call_info {
+	enum builtin_fn fn;
+	uint32_t n;                  /* BI_ARG: the N of argN; BI_KSTACK/USTACK: limit */
+	const struct action *action; /* output and async calls */
+	const struct map_info *map;  /* aggregation target, clear/zero/delete/len/has_key */
+};
+
 struct resources {
 	struct ptrvec maps;          /* struct map_info * */
 	struct ptrvec actions;       /* struct action * */
