@@ -1,0 +1,60 @@
+/* output.h — turning raw BPF bytes into the text bpftrace prints.
+ *
+ * Pure functions over (type, bytes): no libbpf, no syscalls, so they are unit-tested
+ * with fixtures. Symbolization (ksym, usym, stacks, user names) goes through the
+ * callbacks in struct out_sym, which the runtime provides. */
+#ifndef SCRY_RUNTIME_OUTPUT_H
+#define SCRY_RUNTIME_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast/type.h"
+#include "sema/resources.h"
+#include "util/util.h"
+
+/* Resolvers for values that need the running system. Any may be NULL: the
+ * value is then printed as a number. Each appends to @b. */
+struct out_sym {
+	void *cookie;
+	void (*ksym)(void *cookie, struct sbuf *b, uint64_t addr, bool with_offset);
+	void (*usym)(void *cookie, struct sbuf *b, uint32_t pid, uint64_t addr, bool with_offset);
+	/* stack: the frames of stack @id, each line formatted per @t->stack_mode */
+	void (*kstack)(void *cookie, struct sbuf *b, const struct type *t, int64_t id);
+	void (*ustack)(void *cookie, struct sbuf *b, const struct type *t, int64_t id, uint32_t pid);
+	void (*username)(void *cookie, struct sbuf *b, uint32_t uid);
+	uint32_t max_strlen;         /* for string truncation markers */
+	const char *str_trunc_trailer; /* ".." */
+};
+
+/* Appends one value as print()/map printing shows it ("1", "abc", "(1, abc)",
+ * "{ .a = 1 }", "0xffff..." ...). */
+void out_value(struct sbuf *b, const struct type *t, const void *data, const struct out_sym *sym);
+
+/* bpftrace printf: @fmt with its conversions (%d %u %x %s %c %p %lu %llx %r %rx
+ * %rh, widths, flags) applied to the payload fields of @args (a TY_TUPLE).
+ * Appends the result to @b. */
+void out_format(struct sbuf *b, const char *fmt, const struct type *args, const void *payload,
+		const struct out_sym *sym);
+
+/* One map entry after the per-CPU merge: key bytes as stored (for hist/lhist
+ * without the bucket index) and the merged value. */
+struct out_entry {
+	const void *key;
+	const void *value;
+};
+
+/* Merges @ncpus per-CPU values (each m->value_size bytes, stride rounded up to
+ * 8) into @out (m->value_size bytes) per the aggregation of m->value_type. */
+void out_merge_percpu(const struct map_info *m, const void *percpu, unsigned ncpus, void *out);
+
+/* Prints a whole map the way bpftrace prints it at exit and for print(@m[, top[, div]]):
+ * sorted, "@name[key]: value" lines, hist/lhist blocks, stats, then a blank line.
+ * For hist/lhist maps the entries are per (key, bucket): @entries hold the stored
+ * key (user key + u64 bucket) and the merged u64 count; the function groups them.
+ * top == 0 means all; div == 0 means 1. */
+void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries, size_t n,
+	     uint32_t top, uint32_t div, const struct out_sym *sym);
+
+#endif
