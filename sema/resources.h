@@ -48,6 +48,7 @@ enum map_kind {
  *   other values: value_type as-is (non-per-CPU hash). */
 struct map_info {
 	const char *name;            /* "@x", "@" */
+	const char *bpf_name;        /* object name in the BPF ELF ("m0", "m1", ...; <= 15 chars) */
 	uint32_t id;                 /* index in resources.maps */
 	enum map_kind kind;
 	const struct type *key_type; /* NULL: scalar map */
@@ -135,6 +136,9 @@ struct call_info {
 	const struct action *action; /* output and async calls */
 	const struct map_info *map;  /* aggregation target, clear/zero/delete/len/has_key */
 };
+
+/* The event ring buffer map is named RT_EVENTS_MAP in the BPF object. */
+#define RT_EVENTS_MAP "events"
 
 struct resources {
 	struct ptrvec maps;          /* struct map_info * */
