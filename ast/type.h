@@ -77,6 +77,10 @@ struct type_field {
 	uint32_t offset;          /* bytes from the start of the aggregate */
 	uint16_t bit_offset;      /* bitfields: bit offset inside the storage unit */
 	uint16_t bit_size;        /* bitfields: width in bits, 0 = not a bitfield */
+	/* tracepoint __data_loc field (set by probes/tracepoint.c): the record
+	 * holds a u32 (len << 16 | offset from the record start); the field reads
+	 * as the int64 kernel address ctx + offset, as bpftrace does. */
+	bool is_data_loc;
 };
 
 struct type {

@@ -88,7 +88,9 @@ struct probe_ops {
 	 * with @verbose, their arguments too. */
 	int (*list)(const struct probe_env *env, const char *glob, bool verbose, FILE *out);
 	/* Optional: a kernel feature check; 0 if usable here, else -errno with a
-	 * one-line reason in *why ("this kernel has no kprobe support ..."). */
+	 * one-line reason in *why ("this kernel has no kprobe support ..."), a
+	 * static string; the caller prints "<attach point>: <why>". expand does
+	 * not call it: sema calls it once per probe type in use. */
 	int (*available)(const struct probe_env *env, const char **why);
 };
 
@@ -100,7 +102,26 @@ extern const struct probe_ops *const probe_registry[];
 /* The default environment of this machine. */
 void probe_env_default(struct probe_env *env);
 
-/* Shell-style glob match ('*', '?', '[...]'). */
+/* Shell-style glob match ('*', '?', '[...]'); '*' also matches ':'. */
 bool probe_glob_match(const char *pattern, const char *s);
+/* True if @s contains a wildcard as bpftrace sees one ('*', or '[' with ']'). */
+bool probe_has_wildcard(const char *s);
+
+/* -l [PATTERN]: prints every probe matching a full pattern across probe types,
+ * as bpftrace -l does: "tracepoint:syscalls:sys_enter_*", "*open*" (no ':'
+ * means "*:PATTERN"), "software:*", NULL or "*" for everything; several
+ * patterns may be separated by ','. Output is grouped by probe type in name
+ * order, sorted within a type. With @verbose, tracepoints, raw tracepoints
+ * (and later fentry/kprobe) print their arguments as "    <type> <name>"
+ * lines. Returns 0 (even when nothing matched) or -errno. */
+int probe_list_all(const struct probe_env *env, const char *pattern, bool verbose, FILE *out);
+
+/* The text that follows the provider in the "No matches for ..." message for
+ * @ap: "syscalls:nonsense" for t:syscalls:nonsense. expand appends nothing
+ * (and returns 0) when nothing matches; the caller reports
+ *   "No matches for <ops->name> <probe_spec(ap)>."  (missing_probes=error) or
+ *   "No matches for ... Skipping."                  (warn)
+ * for an attach point without wildcards, as bpftrace does. */
+const char *probe_spec(const struct ast_node *ap, struct arena *a);
 
 #endif

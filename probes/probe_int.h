@@ -1,0 +1,109 @@
+/* probe_int.h — helpers shared by the probe-type files; nothing outside probes/
+ * includes this header. */
+#ifndef SCRY_PROBES_PROBE_INT_H
+#define SCRY_PROBES_PROBE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast/ast.h"
+#include "probes/probe.h"
+
+/* The registered probe types (one per file). */
+extern const struct probe_ops begin_probe;
+extern const struct probe_ops end_probe;
+extern const struct probe_ops self_probe;
+extern const struct probe_ops kprobe_probe;
+extern const struct probe_ops kretprobe_probe;
+extern const struct probe_ops uprobe_probe;
+extern const struct probe_ops uretprobe_probe;
+extern const struct probe_ops usdt_probe;
+extern const struct probe_ops tracepoint_probe;
+extern const struct probe_ops profile_probe;
+extern const struct probe_ops interval_probe;
+extern const struct probe_ops software_probe;
+extern const struct probe_ops hardware_probe;
+extern const struct probe_ops watchpoint_probe;
+extern const struct probe_ops fentry_probe;
+extern const struct probe_ops fexit_probe;
+extern const struct probe_ops iter_probe;
+extern const struct probe_ops rawtracepoint_probe;
+
+/* Parses an unsigned number as bpftrace's attach points accept it: decimal,
+ * 0x hex, 0b binary, 0 octal, '_' separators, 1eN exponents, and the suffixes
+ * ns/us/ms/s/m/h/d (scaled to ns) and u/l/ul/ll/ull. 0 or -EINVAL/-ERANGE;
+ * *why gets a short reason ("invalid integer", "invalid trailing bytes"). */
+int probe_parse_uint(const char *s, uint64_t *out, const char **why);
+
+/* A new target in @a for @ops with the common fields filled. */
+struct probe_target *probe_target_new(struct arena *a, const struct probe_ops *ops,
+				      const char *target, const char *func, const char *full);
+
+/* Reports "<provider> probe type requires N [or M] arguments, found K" at @ap. */
+void probe_arg_count_error(struct diag *d, const struct ast_node *ap, const struct probe_ops *ops,
+			   uint32_t want, uint32_t want2);
+
+/* The sorted names of the subdirectories (dirs_only) or entries of @path that
+ * match @glob (NULL = all); 0 or -errno. Skips "." and "..". */
+int probe_dir_names(const char *path, const char *glob, bool dirs_only, struct strvec *out);
+
+/* Online CPU numbers from /sys/devices/system/cpu/online (falls back to
+ * 0..nprocs-1); returns the count, fills @cpus (heap, caller frees). */
+int probe_online_cpus(int **cpus);
+
+/* Opens a perf event (type/config, period or frequency) on @cpu for @pid (-1 =
+ * all) and attaches @prog to it; the link goes to @links. 0 or -errno. */
+int probe_perf_attach_one(struct bpf_program *prog, uint32_t type, uint64_t config,
+			  uint64_t period, bool is_freq, pid_t pid, int cpu,
+			  struct ptrvec *links);
+/* The same on every online CPU; on failure, destroys the links it made. */
+int probe_perf_attach_all(struct bpf_program *prog, uint32_t type, uint64_t config,
+			  uint64_t period, bool is_freq, pid_t pid, struct ptrvec *links);
+
+/* perf_event_open for a quick feature probe; fd or -errno (the fd is closed). */
+int probe_perf_try(uint32_t type, uint64_t config);
+
+/* Types allocated in @a. */
+struct type *probe_type_new(struct arena *a, enum type_kind kind, uint32_t size);
+struct type *probe_type_int(struct arena *a, uint32_t size, bool is_signed);
+struct type *probe_type_ptr(struct arena *a, const struct type *elem, enum addrspace as);
+/* A C type from vmlinux BTF (@btf may be NULL: then only base C names are
+ * known), shallowly: structs/unions come without fields but with btf_id and
+ * name set; sema resolves their members. */
+const struct type *probe_type_from_btf(struct arena *a, const struct btf *btf, int32_t id);
+/* A C type spelled like a tracepoint format or BTF dump writes it
+ * ("unsigned long", "const char *", "struct file *", "pid_t"). */
+const struct type *probe_type_from_c(struct arena *a, const struct btf *btf, const char *spelling,
+				     enum addrspace ptr_as);
+
+/* The vmlinux BTF of @env, or NULL. */
+const struct btf *probe_env_btf(const struct probe_env *env);
+
+/* Shared list/section callbacks. */
+const char *probe_section_perf(const struct probe_target *t, struct arena *a);
+int probe_context_perf(const struct probe_env *env, const struct probe_target *t,
+		       struct probe_ctx *out, struct arena *a, struct diag *d);
+
+/* Time-based probes (interval, profile): parse [unit:]count. */
+int probe_expand_timed(const struct probe_ops *ops, const struct ast_node *ap,
+		       struct ptrvec *out, struct arena *a, struct diag *d);
+int probe_list_timed(const struct probe_ops *ops, const char *glob, FILE *out);
+
+/* perf counter tables (software, hardware). */
+struct probe_perf_event {
+	const char *name;
+	const char *alias;    /* or NULL */
+	uint64_t config;
+	uint64_t default_period;
+};
+int probe_expand_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
+		      uint32_t perf_type, const struct ast_node *ap, struct ptrvec *out,
+		      struct arena *a, struct diag *d);
+int probe_list_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
+		    const char *glob, FILE *out);
+
+/* Prints "<type>:<item>" for each item of @items matching @glob. */
+void probe_print_matches(FILE *out, const char *type, const struct strvec *items, const char *glob);
+
+#endif
