@@ -14,7 +14,7 @@
  *   TY_KSYM/TY_USYM/TY_KADDR...  u64 address (+ pid for usym), symbolized by the runtime
  *   TY_INET      u64 family, then 16 address bytes (ntop)
  *   TY_USERNAME  u64 uid, printed as the user name
- *   TY_TIMESTAMP u64 ns (strftime): @n is the clock (see enum ts_clock)
+ *   TY_TIMESTAMP u64 ns (strftime): @n is the clock (see enum ts_clock), @name the format
  *   aggregation value types (TY_COUNT...) describe per-CPU map values, see map_info.
  */
 #ifndef SCRY_AST_TYPE_H
@@ -68,6 +68,12 @@ enum type_kind {
 enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
 
 enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW, STACK_BUILD_ID };
+
+/* TY_TIMESTAMP: the clock its nanoseconds count on (type.n). Only boot-clock
+ * values are shifted by the boot time to become wall-clock times (as bpftrace
+ * does); the others are taken as nanoseconds since the epoch. type.name holds the
+ * strftime format (with bpftrace's %f, %k, %l extensions). */
+enum ts_clock { TS_CLOCK_BOOT, TS_CLOCK_MONOTONIC, TS_CLOCK_TAI, TS_CLOCK_SW_TAI };
 
 struct type;
 

@@ -25,7 +25,13 @@ struct out_sym {
 	void (*ustack)(void *cookie, struct sbuf *b, const struct type *t, int64_t id, uint32_t pid);
 	void (*username)(void *cookie, struct sbuf *b, uint32_t uid);
 	uint32_t max_strlen;         /* for string truncation markers */
-	const char *str_trunc_trailer; /* ".." */
+	const char *str_trunc_trailer; /* ".."; NULL means ".." */
+	/* cgroup_path(): the paths of cgroup @cgroup_id ("unified:/a/b,..."); NULL:
+	 * the id is printed as a number. */
+	void (*cgroup_path)(void *cookie, struct sbuf *b, const struct type *t, uint64_t cgroup_id);
+	/* wall-clock time of boot in ns (CLOCK_REALTIME - CLOCK_BOOTTIME), added to
+	 * TS_CLOCK_BOOT timestamps before strftime */
+	uint64_t boottime_ns;
 };
 
 /* Appends one value as print()/map printing shows it ("1", "abc", "(1, abc)",
@@ -50,7 +56,9 @@ struct out_entry {
 void out_merge_percpu(const struct map_info *m, const void *percpu, unsigned ncpus, void *out);
 
 /* Prints a whole map the way bpftrace prints it at exit and for print(@m[, top[, div]]):
- * sorted, "@name[key]: value" lines, hist/lhist blocks, stats, then a blank line.
+ * sorted, "@name[key]: value" lines, hist/lhist blocks, stats. As in bpftrace
+ * v0.26.1, only hist/lhist/tseries values are followed by a blank line; an empty
+ * map prints nothing.
  * For hist/lhist maps the entries are per (key, bucket): @entries hold the stored
  * key (user key + u64 bucket) and the merged u64 count; the function groups them.
  * top == 0 means all; div == 0 means 1. */
