@@ -30,6 +30,8 @@ struct sema_opts {
 	const struct probe_env *env;     /* tracefs / BTF locations */
 	bool unsafe;                     /* --unsafe */
 	bool has_child;                  /* -c given: cpid is valid */
+	pid_t cpid;                      /* -c: the child's pid (forked, stopped before exec,
+					  * before sema runs), the value of `cpid` */
 	pid_t pid;                       /* -p */
 	bool is_listing;                 /* -l with a program: expand probes only */
 };
