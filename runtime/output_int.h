@@ -1,0 +1,70 @@
+/* output_int.h — private helpers shared by runtime/output*.c.
+ *
+ * bpftrace formats values through C++ iostreams, and its printf applies flags by
+ * setting stream state (width, fill, base, showbase, showpos) before streaming the
+ * value. struct out_os models exactly the part of that state the output relies
+ * on, so printf("%05s", ...) or printf("%+s", (1, 2)) come out as bpftrace prints
+ * them. Nothing outside runtime/ includes this header. */
+#ifndef SCRY_RUNTIME_OUTPUT_INT_H
+#define SCRY_RUNTIME_OUTPUT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sbuf;
+struct type;
+struct out_sym;
+
+struct out_os {
+	int width;      /* applies to the next inserted token only, then 0 */
+	bool left;      /* pad on the right instead of the left */
+	char fill;      /* ' ' unless the 0 flag was given */
+	int base;       /* 10, 8 or 16 */
+	bool upper;     /* hex digits and the 0X prefix in upper case */
+	bool showbase;  /* 0x / 0 prefixes for non-zero hex / octal values */
+	bool showpos;   /* '+' before non-negative signed decimal values */
+	int precision;  /* floating point only; -1 = default (6) */
+	int floatfield; /* 0 general, 1 fixed, 2 scientific */
+};
+
+/* A fresh stream state (right-aligned, ' ' fill, decimal). */
+void out_os_init(struct out_os *os);
+/* Inserts @len bytes as one token (padded to os->width, which is then reset). */
+void out_os_str(struct sbuf *b, struct out_os *os, const char *s, size_t len);
+/* Inserts an integer. @v holds the bits; @is_signed says whether it is a signed
+ * (two's complement) 64-bit value. */
+void out_os_int(struct sbuf *b, struct out_os *os, uint64_t v, bool is_signed);
+/* Inserts a double the way an ostream does with the current float state. */
+void out_os_double(struct sbuf *b, struct out_os *os, double d);
+
+/* Streams one value (bpftrace's TextEmitter<Primitive>) with the state in @os;
+ * integers, sums, counts, averages... are divided by @div (0 means 1). */
+void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const void *data,
+	      const struct out_sym *sym, uint32_t div);
+
+/* What a value is to printf's integer conversions. */
+enum out_prim {
+	OUT_PRIM_OTHER,  /* strings, tuples...: not a number */
+	OUT_PRIM_INT,    /* signed integer */
+	OUT_PRIM_UINT,   /* unsigned integer */
+	OUT_PRIM_BOOL,
+	OUT_PRIM_SYM,    /* enum, pointer: printed symbolically by %s */
+	OUT_PRIM_BUFFER, /* buf(): handled by %r */
+};
+/* Classifies @t and, for numbers, stores their 64-bit value in *v. */
+enum out_prim out_numeric(const struct type *t, const void *data, uint64_t *v);
+
+/* Bytes as %r (keep_ascii, escape_hex), %rx (escape_hex) or %rh (neither:
+ * "de ad be ef"). */
+void out_hexbuf(struct sbuf *b, const void *data, size_t len, bool keep_ascii, bool escape_hex);
+
+/* The average of an avg/stats value { s64 total; u64 count } (0 when empty),
+ * signed per @t. */
+uint64_t out_avg(const struct type *t, const void *data);
+
+/* Little-endian loads of 1, 2, 4 or 8 bytes. */
+uint64_t out_load_u(const void *p, uint32_t size);
+int64_t out_load_s(const void *p, uint32_t size);
+
+#endif
