@@ -1,2 +1,680 @@
-/* rt.c — placeholder until the runtime lands. */
-#include "util/util.h"
+/* rt.c — the run of one compiled program: load, begin, attach, event loop,
+ * end, maps at exit, teardown (see rt.h for the order and its reasons).
+ *
+ * Assumes the object was produced for @res: one BPF program per probe_info
+ * (named prog_name), one map per map_info (named bpf_name), and the ring
+ * buffer RT_EVENTS_MAP when the program sends events. begin/end programs are
+ * BPF_PROG_TYPE_RAW_TRACEPOINT so that BPF_PROG_TEST_RUN can run them.
+ *
+ * Errors are printed here (stderr) as bpftrace words them; rt_run returns the
+ * exit status. Every resource is released on every path: the links, the ring
+ * buffer and the object (closing it unloads programs and maps). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "probes/probe.h"
+#include "runtime/rt_int.h"
+
+/* The one piece of global state (STYLE 3.5): set by the SIGINT/SIGTERM
+ * handler, which gets no context pointer; read by the event loop. rt_nsig
+ * counts signals so a SIGINT during shutdown can end the process at once. */
+static volatile sig_atomic_t rt_stop;
+static volatile sig_atomic_t rt_in_shutdown;
+
+static void rt_on_signal(int sig)
+{
+	if (rt_in_shutdown && sig == SIGINT) {
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+		return;
+	}
+	rt_stop = 1;
+}
+
+bool rt_stop_requested(void)
+{
+	return rt_stop != 0;
+}
+
+static bool rt_debug_libbpf;
+
+static int rt_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!rt_debug_libbpf)
+		return 0;
+	fprintf(stderr, "[%s] ", level == LIBBPF_WARN ? "WARN" : level == LIBBPF_INFO ? "INFO" : "DEBUG");
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* ---- ring buffer size ---- */
+
+static uint64_t round_pow2(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+static uint64_t avail_mem_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Bytes for the events ring buffer: config perf_rb_pages pages (at least one
+ * per CPU), or, when 0, bpftrace's automatic size from available memory
+ * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages. */
+static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
+{
+	long page = sysconf(_SC_PAGE_SIZE);
+	uint64_t pages = res->cfg.perf_rb_pages;
+
+	if (page <= 0)
+		page = 4096;
+	if (pages) {
+		if (pages < ncpus)
+			pages = ncpus;
+	} else {
+		uint64_t kb = avail_mem_kb();
+
+		if (kb > 16544)
+			kb = 16544;
+		if (kb < 256)
+			kb = 256;
+		pages = kb * 1024 / (uint64_t)page;
+	}
+	return round_pow2(pages) * (uint64_t)page;
+}
+
+/* ---- load errors ---- */
+
+static const char *probe_display_name(const struct probe_info *pi)
+{
+	if (pi && pi->target && pi->target->full)
+		return pi->target->full;
+	return pi ? pi->prog_name : "?";
+}
+
+static bool is_trailer_line(const char *s, size_t n)
+{
+	static const char *const skip[] = { "processed ", "verification time", "stack depth",
+					    "-- END PROG LOAD LOG --", "max_states_per_insn" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
+		if (n >= strlen(skip[i]) && strncmp(s, skip[i], strlen(skip[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Parses "; <text> @ <file>:<line>" (a BTF line-info comment); 0 if not one. */
+static uint32_t linfo_line(const char *l, size_t n)
+{
+	const char *at = NULL, *colon = NULL;
+
+	if (n < 2 || l[0] != ';')
+		return 0;
+	for (const char *q = l; q + 2 < l + n; q++)
+		if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
+			at = q + 3;
+	if (!at)
+		return 0;
+	for (const char *q = at; q < l + n; q++)
+		if (*q == ':')
+			colon = q;
+	return colon ? (uint32_t)strtoul(colon + 1, NULL, 10) : 0;
+}
+
+/* Finds in @log the last meaningful line (the verifier's reason) and the
+ * script line of the last line-info comment before it. */
+static void verifier_reason(const char *log, struct sbuf *reason, uint32_t *src_line)
+{
+	const char *p, *why = NULL;
+	size_t why_len = 0;
+
+	*src_line = 0;
+	for (p = log; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n && !is_trailer_line(p, n) && p[0] != ';') {
+			why = p;
+			why_len = n;
+		}
+		p = e ? e + 1 : p + n;
+	}
+	if (why)
+		sbuf_put(reason, why, why_len);
+	for (p = log; *p && (!why || p < why);) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		uint32_t l = linfo_line(p, n);
+
+		if (l)
+			*src_line = l;
+		p = e ? e + 1 : p + n;
+	}
+}
+
+/* A helper the program type may not call: "helper <name> not allowed in probe". */
+static bool helper_not_allowed(const char *log, struct sbuf *msg)
+{
+	static const char *const pats[] = { "helper call is not allowed in probe",
+					    "program of this type cannot use helper" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(pats); i++) {
+		const char *e = strstr(log, pats[i]);
+		const char *c = NULL, *h;
+
+		if (!e)
+			continue;
+		for (const char *q = log; q < e; q++)
+			if (strncmp(q, " call ", 6) == 0)
+				c = q + 6;
+		if (!c || !(h = strchr(c, '#')) || h > e)
+			continue;
+		sbuf_puts(msg, "helper ");
+		sbuf_put(msg, c, (size_t)(h - c));
+		sbuf_puts(msg, " not allowed in probe");
+		return true;
+	}
+	return false;
+}
+
+static void report_load_error(const struct rt *rt, const struct probe_info *pi, const char *log,
+			      int err)
+{
+	struct sbuf reason = { 0 }, msg = { 0 };
+	uint32_t line = 0;
+	const struct src *src = rt->o->src;
+
+	fflush(rt->out);
+	if (!log || !*log) {
+		fprintf(stderr, "ERROR: Unknown BPF object load failure (%s). Try using the "
+				"\"-d libbpf\" option to see the full loading log.\n",
+			strerror(-err));
+		return;
+	}
+	verifier_reason(log, &reason, &line);
+	if (strstr(log, "stack size") && strstr(log, "Too large")) {
+		fprintf(stderr, "ERROR: Stack size is too large. Trying moving some scratch variables "
+				"into maps or try setting a lower on_stack_limit (e.g. `config = { "
+				"on_stack_limit=16 }`)\n");
+		goto out;
+	}
+	if (helper_not_allowed(log, &msg)) {
+		sbuf_reset(&reason);
+		sbuf_puts(&reason, sbuf_str(&msg));
+	}
+	fprintf(stderr, "ERROR: Error loading BPF program for %s.%s\n", probe_display_name(pi),
+		rt->o->verbose ? "" : " Use -v for full kernel error log.");
+	if (line && src) {
+		size_t n;
+		const char *text = src_line(src, line, &n);
+
+		if (text) {
+			size_t lead = 0;
+			struct sbuf where = { 0 };
+			struct loc loc;
+
+			while (lead < n && (text[lead] == ' ' || text[lead] == '\t'))
+				lead++;
+			while (n > lead && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+				n--;
+			loc = src_loc(src, (uint32_t)(text - src->text + lead),
+				      (uint32_t)(n > lead ? n - lead : 0));
+			diag_format_loc(&where, loc);
+			fprintf(stderr, "%s: ERROR: %s\n", sbuf_str(&where), sbuf_str(&reason));
+			diag_print_context(stderr, loc);
+			sbuf_fini(&where);
+			line = 0;
+		}
+	}
+	if (line || !src) {
+		if (reason.len)
+			fprintf(stderr, "ERROR: %s\n", sbuf_str(&reason));
+	} else if (!reason.len) {
+		/* nothing more to say */
+	}
+	if (rt->o->verbose)
+		fprintf(stderr, "Kernel error log: \n%s\n", log);
+out:
+	sbuf_fini(&reason);
+	sbuf_fini(&msg);
+}
+
+/* ---- load ---- */
+
+static const struct probe_info *probe_by_prog(const struct resources *res, const char *name)
+{
+	for (size_t i = 0; i < res->probes.n; i++) {
+		const struct probe_info *pi = res->probes.v[i];
+
+		if (pi->prog_name && strcmp(pi->prog_name, name) == 0)
+			return pi;
+	}
+	return NULL;
+}
+
+static int rt_load(struct rt *rt, const void *data, size_t size)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "scry");
+	const struct rt_opts *o = rt->o;
+	size_t log_size = o->log_size ? o->log_size : 1000000;
+	struct bpf_program *prog;
+	struct bpf_map *events;
+	char **logs = NULL;
+	size_t n_progs = 0, i;
+	int err;
+
+	rt->obj = bpf_object__open_mem(data, size, &oo);
+	if (!rt->obj) {
+		err = -errno;
+		fprintf(stderr, "ERROR: the compiled program is not a valid BPF object: %s\n",
+			strerror(-err));
+		return err;
+	}
+	events = bpf_object__find_map_by_name(rt->obj, RT_EVENTS_MAP);
+	if (events) {
+		err = bpf_map__set_max_entries(events, (uint32_t)rt_ringbuf_size(rt->res, rt->ncpus));
+		if (err) {
+			fprintf(stderr, "ERROR: cannot size the event ring buffer: %s\n", strerror(-err));
+			return err;
+		}
+	}
+	bpf_object__for_each_program(prog, rt->obj)
+		n_progs++;
+	/* One log buffer per program, so the one that failed is known (libbpf
+	 * unloads every program after a failure, fds say nothing then). Logs are
+	 * written only on failure (libbpf retries a failed load with log level 1
+	 * into our buffer), so the untouched zeroed pages cost no memory; -d
+	 * verifier asks for every program's log. */
+	if (n_progs && log_size > ((size_t)256 << 20) / n_progs)
+		log_size = ((size_t)256 << 20) / n_progs;
+	if (log_size < 4096)
+		log_size = 4096;
+	logs = xcalloc(n_progs ? n_progs : 1, sizeof(*logs));
+	i = 0;
+	bpf_object__for_each_program(prog, rt->obj) {
+		logs[i] = xcalloc(1, log_size);
+		bpf_program__set_log_buf(prog, logs[i], log_size);
+		if (o->debug_verifier)
+			bpf_program__set_log_level(prog, 1 | 4);
+		i++;
+	}
+
+	err = bpf_object__load(rt->obj);
+
+	if (o->debug_verifier) {
+		i = 0;
+		fflush(rt->out);
+		bpf_object__for_each_program(prog, rt->obj) {
+			printf("BPF verifier log for %s:\n", bpf_program__name(prog));
+			printf("--------------------------------------\n");
+			printf("%s\n", logs[i]);
+			i++;
+		}
+		fflush(stdout);
+	}
+	if (err) {
+		const char *failed_log = NULL;
+		const struct probe_info *pi = NULL;
+		struct probe_info unknown = { 0 };
+
+		i = 0;
+		bpf_object__for_each_program(prog, rt->obj) {
+			const char *l = logs[i++];
+
+			if (!l[0])
+				continue;
+			/* the last program with a log is the one that failed */
+			failed_log = l;
+			pi = probe_by_prog(rt->res, bpf_program__name(prog));
+			if (!pi) {
+				unknown.prog_name = bpf_program__name(prog);
+				pi = &unknown;
+			}
+		}
+		report_load_error(rt, pi, failed_log, err);
+	}
+	for (i = 0; i < n_progs; i++)
+		free(logs[i]);
+	free(logs);
+	/* the buffers are gone: make sure libbpf does not keep pointers to them */
+	bpf_object__for_each_program(prog, rt->obj)
+		bpf_program__set_log_buf(prog, NULL, 0);
+	return err;
+}
+
+/* ---- begin/end ---- */
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct probe_info *x = *(const struct probe_info *const *)a;
+	const struct probe_info *y = *(const struct probe_info *const *)b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Runs the begin (@end false) or end programs in source order. 0 or -errno. */
+static int rt_run_special(struct rt *rt, bool end, unsigned *count)
+{
+	const struct resources *res = rt->res;
+	struct ptrvec v = { 0 };
+	int err = 0;
+
+	for (size_t i = 0; i < res->probes.n; i++) {
+		struct probe_info *pi = res->probes.v[i];
+
+		if (end ? pi->is_end : pi->is_begin)
+			ptrvec_push(&v, pi);
+	}
+	if (v.n)
+		qsort(v.v, v.n, sizeof(v.v[0]), cmp_order);
+	for (size_t i = 0; i < v.n; i++) {
+		const struct probe_info *pi = v.v[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name);
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		if (!prog || bpf_program__fd(prog) < 0) {
+			fprintf(stderr, "ERROR: no loaded program for %s\n", probe_display_name(pi));
+			err = -ENOENT;
+			break;
+		}
+		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &topts)) {
+			err = -errno;
+			fflush(rt->out);
+			fprintf(stderr, "ERROR: failed to run %s: %s\n", probe_display_name(pi),
+				strerror(-err));
+			break;
+		}
+		(*count)++;
+	}
+	ptrvec_fini(&v);
+	return err;
+}
+
+/* ---- attach ---- */
+
+static void rt_detach_all(struct rt *rt)
+{
+	/* reverse order of attachment */
+	for (size_t i = rt->links.n; i-- > 0;)
+		bpf_link__destroy(rt->links.v[i]);
+	rt->links.n = 0;
+}
+
+/* Attaches every probe that is not begin/end. bpftrace attaches in source
+ * order, except that kprobe-like types fire in reverse attach order, so those
+ * are attached in reverse; we keep plain source order (each probe_info is one
+ * program; firing order between different programs on one event is the
+ * kernel's). Returns the number of probes attached, or -errno after
+ * reporting (everything attached so far is then detached). */
+static int rt_attach_all(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+	int missing = res->cfg.missing_probes;
+	int n = 0;
+
+	for (size_t i = 0; i < res->probes.n; i++) {
+		const struct probe_info *pi = res->probes.v[i];
+		struct bpf_program *prog;
+		size_t before = rt->links.n;
+		int err;
+
+		if (pi->is_begin || pi->is_end)
+			continue;
+		if (rt_stop) {
+			rt_detach_all(rt);
+			return -EINTR;
+		}
+		prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name);
+		if (!prog || !pi->target || !pi->target->ops || !pi->target->ops->attach) {
+			err = -ENOENT;
+		} else {
+			err = pi->target->ops->attach(prog, pi->target, &rt->links);
+			if (!err && rt->links.n == before)
+				err = -ENOENT; /* nothing attached: never succeed silently */
+		}
+		if (err) {
+			/* a partial attach of this probe is undone */
+			while (rt->links.n > before)
+				bpf_link__destroy(rt->links.v[--rt->links.n]);
+			fflush(rt->out);
+			if (missing == 0) {
+				fprintf(stderr, "ERROR: attach %s: %s\n", probe_display_name(pi),
+					strerror(-err));
+				fprintf(stderr, "ERROR: Unable to attach probe: %s. If this is expected, "
+						"set the 'missing_probes' config variable to 'warn'.\n",
+					probe_display_name(pi));
+				rt_detach_all(rt);
+				return err;
+			}
+			if (missing == 1) {
+				fprintf(stderr, "WARNING: attach %s: %s\n", probe_display_name(pi),
+					strerror(-err));
+				fprintf(stderr, "WARNING: Unable to attach probe: %s. Skipping.\n",
+					probe_display_name(pi));
+			}
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* ---- event loop ---- */
+
+static bool pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+static void rt_sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Polls events until a stop condition. @drain: stop as soon as the buffer is
+ * empty (a program with only begin/end probes). */
+static void rt_poll(struct rt *rt, bool drain)
+{
+	const struct rt_opts *o = rt->o;
+
+	while (!rt_stop && !rt->finalize) {
+		int n;
+
+		if (rt->rb) {
+			n = ring_buffer__poll(rt->rb, 100);
+			if (n < 0 && n != -EINTR) {
+				fprintf(stderr, "ERROR: polling the event ring buffer: %s\n",
+					strerror(-n));
+				break;
+			}
+		} else {
+			if (drain)
+				break;
+			rt_sleep_ms(100);
+			n = 0;
+		}
+		if (rt->finalize || rt_stop)
+			break;
+		if (drain && n == 0)
+			break;
+		if (o->child && rt_child_exited(o->child))
+			break;
+		if (o->pid > 0 && !pid_alive(o->pid))
+			break;
+	}
+}
+
+/* Drains what is in the buffer now (end programs' output, or the events that
+ * arrived before a stop). */
+static void rt_drain(struct rt *rt)
+{
+	if (!rt->rb)
+		return;
+	for (int i = 0; i < 1000; i++) {
+		int n = ring_buffer__consume(rt->rb);
+
+		if (n <= 0)
+			break;
+	}
+}
+
+/* ---- the run ---- */
+
+static void rt_fini(struct rt *rt)
+{
+	rt_detach_all(rt);
+	ptrvec_fini(&rt->links);
+	ring_buffer__free(rt->rb);
+	rt->rb = NULL;
+	bpf_object__close(rt->obj);
+	rt->obj = NULL;
+	free(rt->maps);
+	rt_sym_fini(rt);
+	sbuf_fini(&rt->buf);
+}
+
+int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res)
+{
+	struct rt rt = { 0 };
+	struct sigaction sa = { 0 }, old_int, old_term;
+	unsigned n_begin = 0, n_end = 0;
+	int n_attached = 0, status = 1, err, ncpus;
+	bool has_attachable = false;
+
+	rt_stop = 0;
+	rt_in_shutdown = 0;
+	rt.o = o;
+	rt.res = res;
+	rt.out = o->out ? o->out : stdout;
+	ncpus = libbpf_num_possible_cpus();
+	rt.ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
+	rt_debug_libbpf = o->debug_libbpf;
+	libbpf_set_print(rt_libbpf_print);
+	rt_sym_init(&rt);
+
+	sa.sa_handler = rt_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: epoll_wait must return on a signal */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	if (rt_load(&rt, obj, size))
+		goto out;
+
+	rt.maps = xcalloc(res->maps.n ? res->maps.n : 1, sizeof(*rt.maps));
+	for (size_t i = 0; i < res->maps.n; i++) {
+		const struct map_info *m = res->maps.v[i];
+
+		if (m->bpf_name)
+			rt.maps[i] = bpf_object__find_map_by_name(rt.obj, m->bpf_name);
+	}
+	{
+		struct bpf_map *ev = bpf_object__find_map_by_name(rt.obj, RT_EVENTS_MAP);
+
+		if (ev) {
+			rt.rb = ring_buffer__new(bpf_map__fd(ev), rt_event_cb, &rt, NULL);
+			if (!rt.rb) {
+				fprintf(stderr, "ERROR: cannot open the event ring buffer: %s\n",
+					strerror(errno));
+				goto out;
+			}
+		}
+	}
+
+	for (size_t i = 0; i < res->probes.n; i++) {
+		const struct probe_info *pi = res->probes.v[i];
+
+		if (pi->is_end)
+			n_end++;
+		else if (!pi->is_begin)
+			has_attachable = true;
+	}
+
+	if (rt_run_special(&rt, false, &n_begin))
+		goto out;
+
+	n_attached = rt_attach_all(&rt);
+	if (n_attached < 0)
+		goto out;
+
+	if (o->dry_run) {
+		status = 0;
+		goto out;
+	}
+
+	if (n_attached + n_begin + n_end == 0) {
+		fprintf(stderr, "ERROR: Attachment failed for all probes.\n");
+		goto out;
+	}
+	if (o->child && rt_child_start(o->child))
+		goto out;
+
+	if (!o->quiet) {
+		unsigned total = (unsigned)n_attached + n_begin + n_end;
+
+		fflush(rt.out);
+		fprintf(stderr, "Attached %u probe%s\n", total, total == 1 ? "" : "s");
+	}
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+		fflush(rt.out);
+		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+		fflush(stdout);
+	}
+
+	/* Only begin/end probes: the program ends once begin's events are out. */
+	rt_poll(&rt, !has_attachable || n_attached == 0);
+
+	/* ---- shutdown ---- */
+	rt_in_shutdown = 1;
+	rt_detach_all(&rt);
+	if (rt.finalize || rt_stop) {
+		/* bpftrace drops what is still queued after exit() or a signal */
+		rt.finalize = true;
+		rt_drain(&rt);
+	}
+	rt.finalize = false;
+	rt_stop = 0;
+	err = rt_run_special(&rt, true, &n_end);
+	rt_drain(&rt);
+	/* bpftrace's text output ends the trace with two newlines, maps follow */
+	if (!err)
+		rt_emit(&rt, "\n\n", 2);
+	fflush(rt.out);
+	if (!err && res->cfg.print_maps_on_exit)
+		rt_maps_print_all(&rt);
+	fflush(rt.out);
+	status = err ? 1 : rt.exit_code;
+
+out:
+	rt_in_shutdown = 1;
+	rt_fini(&rt);
+	fflush(rt.out);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return status;
+}

@@ -1,0 +1,178 @@
+/* pipeline.c — from a parsed program to a finished trace: sema, codegen, then
+ * the runtime, with the debug dumps and early exits the flags ask for.
+ *
+ *   -c CMD        the child is forked (stopped before exec) first, so that its
+ *                 pid is known to sema as `cpid`; the runtime lets it exec once
+ *                 the probes are attached, and kills it if we exit first.
+ *   -l PROG       sema only (probe expansion); prints the matching probes.
+ *   -d codegen / codegen-opt / --emit-llvm   IR dumps, by codegen.
+ *   --emit-elf F  writes the object to F and stops (bpftrace: "(dry run)").
+ *   --mode codegen  stops after codegen.
+ *   --dry-run     the runtime loads, runs begin, attaches, then stops.
+ *   -d timing     time per stage on stderr.
+ *
+ * Every error has been reported by the stage that found it; this file only
+ * turns them into exit status 1. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ast/ast.h"
+#include "codegen/codegen.h"
+#include "driver/pipeline.h"
+#include "probes/probe.h"
+#include "runtime/rt.h"
+#include "sema/sema.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void timing(const struct scry_opts *o, const char *stage, double t0)
+{
+	if (o->debug & DBG_TIMING)
+		fprintf(stderr, "%-10s %9.3f ms\n", stage, now_ms() - t0);
+}
+
+static int write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, size, f) != size) {
+		fprintf(stderr, "ERROR: failed to write '%s': %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "ERROR: failed to write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* -l with a program: the probes it expands to, one a line. */
+static int list_program_probes(const struct resources *res)
+{
+	for (size_t i = 0; i < res->probes.n; i++) {
+		const struct probe_info *pi = res->probes.v[i];
+
+		if (pi->target && pi->target->full)
+			printf("%s\n", pi->target->full);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node *prog)
+{
+	struct probe_env env;
+	struct sema_opts so = { 0 };
+	struct resources res = { 0 };
+	struct cg_opts co = { 0 };
+	struct cg_obj obj = { 0 };
+	struct rt_opts ro = { 0 };
+	struct rt_child *child = NULL;
+	FILE *out = NULL;
+	int status = 1;
+	double t0;
+
+	probe_env_default(&env);
+	env.pid = o->pid;
+
+	if (o->cmd && !o->list && o->mode == MODE_RUN) {
+		child = rt_child_spawn(o->cmd);
+		if (!child)
+			return 1;
+	}
+
+	so.pos_params = o->pos_params;
+	so.n_pos_params = o->n_pos_params;
+	so.named_params = o->named_params;
+	so.n_named_params = o->n_named_params;
+	so.env = &env;
+	so.unsafe = o->unsafe;
+	so.pid = o->pid;
+	so.has_child = child != NULL || o->cmd != NULL;
+	so.cpid = rt_child_pid(child);
+	so.is_listing = o->list;
+
+	t0 = now_ms();
+	if (sema_run(cx, prog, &so, &res) || cx->diag->n_errors)
+		goto out;
+	timing(o, "sema", t0);
+	if (o->list) {
+		status = list_program_probes(&res);
+		goto out;
+	}
+
+	if (o->debug & DBG_CODEGEN)
+		co.dump_ir = stdout;
+	if (o->debug & DBG_CODEGEN_OPT)
+		co.dump_ir_opt = stdout;
+	co.emit_llvm = o->emit_llvm;
+	co.verify = o->verify_llvm_ir;
+	t0 = now_ms();
+	if (cg_compile(cx, prog, &res, &co, &obj) || cx->diag->n_errors)
+		goto out;
+	timing(o, "codegen", t0);
+	fflush(stdout);
+
+	if (o->emit_elf) {
+		status = write_file(o->emit_elf, obj.data, obj.size) ? 1 : 0;
+		goto out;
+	}
+	if (o->mode == MODE_CODEGEN) {
+		status = 0;
+		goto out;
+	}
+
+	if (o->output_path) {
+		out = fopen(o->output_path, "w");
+		if (!out) {
+			fprintf(stderr, "ERROR: Failed to open output file: \"%s\": %s\n",
+				o->output_path, strerror(errno));
+			goto out;
+		}
+		if (o->buffering == 'n')
+			setvbuf(out, NULL, _IONBF, 0);
+		else if (o->buffering != 'f')
+			setvbuf(out, NULL, _IOLBF, 0);
+	}
+
+	ro.out = out ? out : stdout;
+	ro.src = cx->src;
+	ro.quiet = o->quiet;
+	ro.verbose = o->verbose;
+	ro.dry_run = o->dry_run;
+	ro.unsafe = o->unsafe;
+	ro.no_warnings = o->no_warnings;
+	ro.debug_verifier = (o->debug & DBG_VERIFIER) != 0;
+	ro.debug_libbpf = (o->debug & DBG_LIBBPF) != 0;
+	ro.buffering = o->buffering;
+	ro.pid = o->pid;
+	ro.child = child;
+	{
+		const char *ls = getenv("BPFTRACE_LOG_SIZE");
+
+		ro.log_size = ls ? (uint32_t)strtoul(ls, NULL, 0) : 0;
+	}
+	t0 = now_ms();
+	status = rt_run(&ro, obj.data, obj.size, &res);
+	timing(o, "run", t0);
+
+out:
+	rt_child_free(child);
+	if (out)
+		fclose(out);
+	cg_obj_free(&obj);
+	resources_fini(&res);
+	fflush(stdout);
+	return status;
+}

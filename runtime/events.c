@@ -1,0 +1,374 @@
+/* events.c — what user space does for each record the BPF programs put in the
+ * "events" ring buffer: a struct rt_event_hdr (the action id, an index in
+ * resources.actions) followed by the payload the action describes.
+ *
+ * Text output (printf, print, time, cat, join, system) goes to rt->out;
+ * errorf/warnf and runtime errors go to stderr with the script location, as
+ * bpftrace's log does ("stdin:1:9-62: ERROR: msg"). stdout is flushed before
+ * anything is written to stderr so that the two streams interleave in order
+ * when they share a pipe. */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/rt_int.h"
+
+void rt_emit(struct rt *rt, const char *s, size_t len)
+{
+	if (len)
+		fwrite(s, 1, len, rt->out);
+	if (rt->o->buffering != 'f')
+		fflush(rt->out);
+}
+
+static void emit_buf(struct rt *rt)
+{
+	rt_emit(rt, rt->buf.s ? rt->buf.s : "", rt->buf.len);
+}
+
+/* "<loc>: LEVEL: msg" on stderr; one trailing newline of msg is dropped. */
+static void log_at(struct rt *rt, const struct action *a, const char *level, const char *msg,
+		   bool context)
+{
+	struct sbuf where = { 0 };
+	size_t n = strlen(msg);
+
+	if (n && msg[n - 1] == '\n')
+		n--;
+	fflush(rt->out);
+	if (a->loc.src) {
+		diag_format_loc(&where, a->loc);
+		fprintf(stderr, "%s: ", sbuf_str(&where));
+	}
+	fprintf(stderr, "%s: %.*s\n", level, (int)n, msg);
+	if (context && a->loc.src)
+		diag_print_context(stderr, a->loc);
+	fflush(stderr);
+	sbuf_fini(&where);
+}
+
+static void plain_error(struct rt *rt, const char *fmt, const char *arg)
+{
+	fflush(rt->out);
+	fputs("ERROR: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Runs @cmd through /bin/sh, returns its stdout+stderr (malloc'd) or NULL
+ * with a reason in @why. */
+static char *run_shell(const char *cmd, char *why, size_t why_size)
+{
+	int fds[2], status;
+	pid_t pid;
+	struct sbuf out = { 0 };
+	char buf[4096];
+	ssize_t n;
+
+	if (pipe(fds) < 0) {
+		snprintf(why, why_size, "pipe() failed");
+		return NULL;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		snprintf(why, why_size, "fork() failed");
+		return NULL;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
+			_exit(127);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		sbuf_put(&out, buf, (size_t)n);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, why_size, "waitpid() failed");
+			sbuf_fini(&out);
+			return NULL;
+		}
+	if (!WIFEXITED(status)) {
+		snprintf(why, why_size, "child process did not exit normally");
+		sbuf_fini(&out);
+		return NULL;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		snprintf(why, why_size, "command exited with code %d", WEXITSTATUS(status));
+		sbuf_fini(&out);
+		return NULL;
+	}
+	sbuf_putc(&out, '\0');
+	return out.s;
+}
+
+static void do_time(struct rt *rt, const struct action *a)
+{
+	char s[512];
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t n;
+
+	if (!localtime_r(&t, &tm)) {
+		plain_error(rt, "%s", "unable to get localtime");
+		return;
+	}
+	n = strftime(s, sizeof(s), a->fmt ? a->fmt : "%H:%M:%S\n", &tm);
+	if (n == 0) {
+		plain_error(rt, "%s", "strftime returned zero");
+		return;
+	}
+	rt_emit(rt, s, n);
+}
+
+static void do_cat(struct rt *rt, const struct action *a, const void *payload)
+{
+	uint32_t max = rt->res->cfg.max_cat_bytes ? rt->res->cfg.max_cat_bytes : 10240;
+	char *data;
+	size_t n;
+	FILE *f;
+
+	sbuf_reset(&rt->buf);
+	out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
+	f = fopen(sbuf_str(&rt->buf), "rb");
+	if (!f) {
+		fflush(rt->out);
+		fprintf(stderr, "ERROR: failed to open file '%s'\n", sbuf_str(&rt->buf));
+		return;
+	}
+	data = xmalloc(max);
+	n = fread(data, 1, max, f);
+	fclose(f);
+	rt_emit(rt, data, n);
+	free(data);
+}
+
+static void do_system(struct rt *rt, const struct action *a, const void *payload)
+{
+	char why[128];
+	char *res;
+
+	if (!rt->o->unsafe && !rt->res->cfg.unsafe) {
+		plain_error(rt, "%s", "syscall() not allowed in safe mode. Use '--unsafe'.");
+		return;
+	}
+	sbuf_reset(&rt->buf);
+	out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
+	fflush(rt->out);
+	res = run_shell(sbuf_str(&rt->buf), why, sizeof(why));
+	if (!res) {
+		plain_error(rt, "%s", why);
+		return;
+	}
+	rt_emit(rt, res, strlen(res));
+	rt_emit(rt, "\n", 1);
+	free(res);
+}
+
+static void do_join(struct rt *rt, const struct action *a, const void *payload, size_t size)
+{
+	const struct type *t = a->args;
+	const char *sep = a->fmt ? a->fmt : " ";
+	const char *p = payload;
+	bool first = true;
+
+	sbuf_reset(&rt->buf);
+	if (t && t->kind == TY_TUPLE) {
+		for (uint32_t i = 0; i < t->n_fields; i++) {
+			const char *s = p + t->fields[i].offset;
+			size_t max = t->fields[i].type->size;
+
+			if (t->fields[i].offset + max > size || !s[0])
+				break;
+			if (!first)
+				sbuf_puts(&rt->buf, sep);
+			sbuf_put(&rt->buf, s, strnlen(s, max));
+			first = false;
+		}
+	} else {
+		size_t elem = t && t->kind == TY_ARRAY && t->elem ? t->elem->size
+			      : t && t->kind == TY_STRING ? t->size
+							  : rt->res->cfg.max_strlen;
+		size_t n = t && t->kind == TY_ARRAY ? t->n : elem ? size / elem : 0;
+
+		for (size_t i = 0; elem && i < n && (i + 1) * elem <= size; i++) {
+			const char *s = p + i * elem;
+
+			if (!s[0])
+				break;
+			if (!first)
+				sbuf_puts(&rt->buf, sep);
+			sbuf_put(&rt->buf, s, strnlen(s, elem));
+			first = false;
+		}
+	}
+	sbuf_putc(&rt->buf, '\n');
+	emit_buf(rt);
+}
+
+static int helper_id(const char *name)
+{
+	static const struct {
+		const char *name;
+		int id;
+	} ids[] = {
+		{ "map_lookup_elem", BPF_FUNC_map_lookup_elem },
+		{ "map_update_elem", BPF_FUNC_map_update_elem },
+		{ "map_delete_elem", BPF_FUNC_map_delete_elem },
+		{ "probe_read", BPF_FUNC_probe_read },
+		{ "probe_read_str", BPF_FUNC_probe_read_str },
+		{ "probe_read_user", BPF_FUNC_probe_read_user },
+		{ "probe_read_kernel", BPF_FUNC_probe_read_kernel },
+		{ "probe_read_user_str", BPF_FUNC_probe_read_user_str },
+		{ "probe_read_kernel_str", BPF_FUNC_probe_read_kernel_str },
+		{ "ringbuf_output", BPF_FUNC_ringbuf_output },
+		{ "get_stackid", BPF_FUNC_get_stackid },
+	};
+
+	if (!name)
+		return -1;
+	if (strncmp(name, "bpf_", 4) == 0)
+		name += 4;
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		if (strcmp(ids[i].name, name) == 0)
+			return ids[i].id;
+	return -1;
+}
+
+static void do_runtime_error(struct rt *rt, const struct action *a, const void *payload)
+{
+	int64_t ret;
+	int id = helper_id(a->fmt);
+	struct sbuf msg = { 0 };
+
+	memcpy(&ret, payload, sizeof(ret));
+	if (id == BPF_FUNC_map_update_elem && ret == -E2BIG)
+		sbuf_puts(&msg, "Map full; can't update element. Try increasing max_map_keys config "
+				"or manually setting the max entries in a map declaration e.g. `let "
+				"@a = hash(5000)`");
+	else if (id == BPF_FUNC_map_delete_elem && ret == -ENOENT)
+		sbuf_puts(&msg, "Can't delete map element because it does not exist.");
+	else if (id == BPF_FUNC_map_lookup_elem)
+		sbuf_puts(&msg, "Can't lookup map element because it does not exist.");
+	else
+		sbuf_puts(&msg, strerror((int)-ret));
+	sbuf_printf(&msg, "\nAdditional Info - helper: %d, retcode: %lld", id, (long long)ret);
+	log_at(rt, a, "WARNING", sbuf_str(&msg), true);
+	sbuf_fini(&msg);
+}
+
+int rt_event_cb(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	const struct resources *res = rt->res;
+	const struct action *a;
+	const char *payload = (const char *)data + sizeof(struct rt_event_hdr);
+	size_t psize;
+	uint64_t id;
+
+	if (rt->finalize)
+		return 0;
+	if (rt_stop_requested()) {
+		rt->finalize = true;
+		return 0;
+	}
+	if (size < sizeof(struct rt_event_hdr))
+		return 0;
+	memcpy(&id, data, sizeof(id));
+	if (id >= res->actions.n) {
+		fflush(rt->out);
+		fprintf(stderr, "BUG: unknown event id %llu\n", (unsigned long long)id);
+		return 0;
+	}
+	a = res->actions.v[id];
+	psize = size - sizeof(struct rt_event_hdr);
+
+	switch (a->kind) {
+	case ACT_PRINTF:
+		sbuf_reset(&rt->buf);
+		out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
+		emit_buf(rt);
+		break;
+	case ACT_ERRORF:
+	case ACT_WARNF:
+		if (a->kind == ACT_WARNF && rt->o->no_warnings)
+			break;
+		sbuf_reset(&rt->buf);
+		out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
+		log_at(rt, a, a->kind == ACT_ERRORF ? "ERROR" : "WARNING", sbuf_str(&rt->buf), false);
+		break;
+	case ACT_SYSTEM:
+		do_system(rt, a, payload);
+		break;
+	case ACT_CAT:
+		do_cat(rt, a, payload);
+		break;
+	case ACT_TIME:
+		do_time(rt, a);
+		break;
+	case ACT_EXIT: {
+		int64_t code = 0;
+
+		if (psize >= sizeof(code))
+			memcpy(&code, payload, sizeof(code));
+		rt->exit_code = (int)code;
+		rt->has_exit = true;
+		rt->finalize = true;
+		break;
+	}
+	case ACT_PRINT_MAP: {
+		uint64_t top = 0, div = 0;
+
+		if (psize >= 8)
+			memcpy(&top, payload, 8);
+		if (psize >= 16)
+			memcpy(&div, payload + 8, 8);
+		if (a->map)
+			rt_map_print(rt, a->map, (uint32_t)top, (uint32_t)div);
+		break;
+	}
+	case ACT_CLEAR_MAP:
+		if (a->map)
+			rt_map_clear(rt, a->map);
+		break;
+	case ACT_ZERO_MAP:
+		if (a->map)
+			rt_map_zero(rt, a->map);
+		break;
+	case ACT_PRINT_VALUE:
+		sbuf_reset(&rt->buf);
+		if (a->args && a->args->kind == TY_TUPLE && a->args->n_fields == 1)
+			out_value(&rt->buf, a->args->fields[0].type, payload + a->args->fields[0].offset,
+				  &rt->sym);
+		else if (a->args)
+			out_value(&rt->buf, a->args, payload, &rt->sym);
+		sbuf_putc(&rt->buf, '\n');
+		emit_buf(rt);
+		break;
+	case ACT_JOIN:
+		do_join(rt, a, payload, psize);
+		break;
+	case ACT_RUNTIME_ERROR:
+		if (psize >= 8)
+			do_runtime_error(rt, a, payload);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* rt.h — the runtime: load a compiled BPF object, attach its probes, stream the
+ * events its programs send to user space, and print maps at exit, the way
+ * bpftrace does.
+ *
+ * Order of a run (rt_run):
+ *   open the object, size the "events" ring buffer, load (verifier errors are
+ *   mapped back to the script), run begin programs (BPF_PROG_TEST_RUN), attach
+ *   every other probe (an attach failure undoes everything unless config
+ *   missing_probes says otherwise), print "Attached N probes", start the -c
+ *   child, poll events until exit()/signal/child exit, run end programs, drain,
+ *   print the non-empty user maps, detach and close.
+ *
+ * The runtime includes only data headers from the compile stages (ast/type.h,
+ * sema/resources.h); the object comes in as bytes. */
+#ifndef SCRY_RUNTIME_RT_H
+#define SCRY_RUNTIME_RT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct resources;
+struct src;
+struct rt_child;
+
+struct rt_opts {
+	FILE *out;                /* printf/print/map output: stdout or the -o file */
+	const struct src *src;    /* the script (load errors point into it); may be NULL */
+	bool quiet;               /* -q: no "Attached N probes" */
+	bool verbose;             /* -v: full verifier log on load failure */
+	bool dry_run;             /* --dry-run: load, run begin, attach, then stop */
+	bool unsafe;              /* --unsafe: system() allowed */
+	bool no_warnings;         /* --no-warnings: warnf() is silent */
+	bool debug_verifier;      /* -d verifier: print every program's verifier log */
+	bool debug_libbpf;        /* -d libbpf: libbpf's own messages to stderr */
+	char buffering;           /* -B: 'n'one, 'l'ine, 'f'ull, 0 = line */
+	pid_t pid;                /* -p: stop when this process exits; 0 = none */
+	struct rt_child *child;   /* -c: started after attach, killed at exit; or NULL */
+	uint32_t log_size;        /* verifier log buffer per program; 0 = 1000000 */
+};
+
+/* Runs @obj (a BPF ELF of @size bytes, compiled for @res) to completion.
+ * Returns the process exit status: 0, the exit() code, or 1 after an error
+ * (reported on stderr). Nothing stays loaded or attached when it returns.
+ * Installs SIGINT/SIGTERM handlers for its duration: the first signal stops
+ * tracing gracefully (end probes run, maps print); a SIGINT while shutting
+ * down kills the process (default action). */
+int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res);
+
+/* ---- -c CMD: the traced child ----
+ * bpftrace semantics: CMD is split on spaces (no shell), the program is looked
+ * up in PATH; the child is forked at once but execs only on rt_child_start(),
+ * so its pid is known while the program is compiled (cpid) and no event of it
+ * is missed. */
+
+/* Forks the child, stopped before exec. NULL (with a message on stderr) on error. */
+struct rt_child *rt_child_spawn(const char *cmd);
+pid_t rt_child_pid(const struct rt_child *c);
+/* Lets the child exec. 0, or -errno (exec failure is reported on stderr). */
+int rt_child_start(struct rt_child *c);
+/* true once the child has exited (reaps it; non-blocking). */
+bool rt_child_exited(struct rt_child *c);
+/* Terminates a child that is still running (SIGTERM, then SIGKILL), reaps it
+ * and frees @c. Accepts NULL. */
+void rt_child_free(struct rt_child *c);
+
+#endif

@@ -1,0 +1,61 @@
+/* rt_int.h — private to runtime/: the run state shared by rt.c (load, attach,
+ * loop), events.c (action dispatch), maps.c (reading and printing maps) and
+ * sym.c (symbolization). */
+#ifndef SCRY_RUNTIME_RT_INT_H
+#define SCRY_RUNTIME_RT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/output.h"
+#include "runtime/rt.h"
+#include "sema/resources.h"
+#include "util/util.h"
+
+struct bpf_object;
+struct bpf_map;
+struct ring_buffer;
+
+struct rt_ksyms;
+
+struct rt {
+	const struct rt_opts *o;
+	const struct resources *res;
+	struct bpf_object *obj;
+	struct ring_buffer *rb;
+	struct ptrvec links;          /* struct bpf_link *, every attached link */
+	struct bpf_map **maps;        /* resources.maps[i] -> its bpf_map (or NULL) */
+	unsigned ncpus;               /* libbpf_num_possible_cpus() */
+	FILE *out;
+	struct out_sym sym;
+	struct rt_ksyms *ksyms;       /* lazily loaded /proc/kallsyms */
+	bool finalize;                /* exit() seen: ignore further events */
+	bool has_exit;
+	int exit_code;
+	struct sbuf buf;              /* scratch for formatting */
+};
+
+/* rt.c: true once SIGINT/SIGTERM asked the run to stop. */
+bool rt_stop_requested(void);
+
+/* events.c: ring buffer callback (ctx = struct rt *). */
+int rt_event_cb(void *ctx, void *data, size_t size);
+/* Writes @len bytes of text to the output and flushes per rt->o->buffering. */
+void rt_emit(struct rt *rt, const char *s, size_t len);
+
+/* maps.c */
+/* Prints map @m (top/div as print() takes them; 0 = all / 1). 0 or -errno. */
+int rt_map_print(struct rt *rt, const struct map_info *m, uint32_t top, uint32_t div);
+/* Deletes every element (hash) or zeroes every element (array). */
+int rt_map_clear(struct rt *rt, const struct map_info *m);
+/* Sets every element's value to zero. */
+int rt_map_zero(struct rt *rt, const struct map_info *m);
+/* Prints every non-empty user map, sorted by name, as at exit. */
+void rt_maps_print_all(struct rt *rt);
+
+/* sym.c */
+void rt_sym_init(struct rt *rt);
+void rt_sym_fini(struct rt *rt);
+
+#endif
