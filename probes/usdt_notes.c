@@ -121,7 +121,7 @@ static int parse_int(const char **pp, int64_t *v)
 
 int usdt_arg_parse(const char *spec, struct usdt_arg *a, char *symbuf, size_t symbuf_size)
 {
-	const char *p = spec, *at = strchr(spec, '@');
+	const char *p = spec, *at = strchr(spec, '@'), *opstart;
 	int err;
 
 	memset(a, 0, sizeof(*a));
@@ -158,6 +158,7 @@ int usdt_arg_parse(const char *spec, struct usdt_arg *a, char *symbuf, size_t sy
 
 	/* memory: [sym[+-off] | off](%base[,%index[,scale]]) or an absolute off */
 	a->kind = USDT_ARG_MEM;
+	opstart = p;
 	if (isalpha((unsigned char)*p) || *p == '_' || *p == '.') {
 		const char *s = p;
 		size_t len;
@@ -176,8 +177,8 @@ int usdt_arg_parse(const char *spec, struct usdt_arg *a, char *symbuf, size_t sy
 		if (parse_int(&p, &a->val))
 			return -EINVAL;
 	}
-	if (*p == '\0')
-		return a->sym ? -EINVAL : 0; /* absolute address */
+	if (*p == '\0') /* an absolute address */
+		return a->sym || p == opstart ? -EINVAL : 0;
 	if (*p != '(')
 		return -EINVAL;
 	p++;
