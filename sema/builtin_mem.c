@@ -1,0 +1,178 @@
+/* builtin_mem.c — strings and memory: str, strncmp, strcontains, strlen, buf,
+ * ksym/usym, kptr/uptr, bswap, strerror. */
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+static const struct type *str_call(struct sema *s, struct ast_node *n, struct call_info *ci)
+{
+	const struct type *t, *lt;
+	uint32_t size = s->res->cfg.max_strlen;
+	int64_t k;
+
+	if (!sema_arity(s, n, 1, 2))
+		return NULL;
+	t = sema_expr(s, &n->call.args);
+	if (!t)
+		return NULL;
+	if (n->call.args->next) {
+		lt = sema_expr(s, &n->call.args->next);
+		if (!lt)
+			return NULL;
+		if (!sema_ty_is_int(lt)) {
+			sema_err(s, n->call.args->next->loc, "str() expects an integer length");
+			return NULL;
+		}
+		if (sema_const_int(n->call.args->next, &k)) {
+			if (k < 0)
+				k = 0;
+			if ((uint64_t)k + 1 < size)
+				size = k + 1;
+			ci->n = k;
+		}
+		sema_cast_to(s, &n->call.args->next, sema_ty_int(s, 8, false));
+	}
+	if (t->kind == TY_STRING) {
+		if (t->size <= size)
+			return t;
+		return sema_ty_string(s, size);
+	}
+	if (t->kind == TY_ARRAY && t->elem && t->elem->size == 1)
+		return sema_ty_string(s, t->size + 1 < size ? t->size + 1 : size);
+	if (!sema_ty_is_int(t) && t->kind != TY_POINTER) {
+		sema_err(s, n->call.args->loc, "str() expects an integer or a pointer type as first argument (%s provided)",
+			 sema_ty_name(s, t));
+		return NULL;
+	}
+	{
+		struct type *r = sema_ty_string(s, size);
+
+		r->as = t->as;
+		if (t->kind != TY_POINTER)
+			sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, false));
+		return r;
+	}
+}
+
+const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_fn fn)
+{
+	struct call_info *ci = sema_call_info(s, n, fn);
+	const struct type *t, *u;
+
+	switch (fn) {
+	case BI_STR:
+		return str_call(s, n, ci);
+	case BI_STRNCMP: {
+		int64_t k;
+
+		if (!sema_arity(s, n, 3, 3))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		u = sema_expr(s, &n->call.args->next);
+		sema_expr(s, &n->call.args->next->next);
+		if (!t || !u)
+			return NULL;
+		if (t->kind != TY_STRING || u->kind != TY_STRING) {
+			sema_err(s, n->loc, "strncmp() expects string arguments");
+			return NULL;
+		}
+		if (!sema_const_int(n->call.args->next->next, &k) || k < 0) {
+			sema_err(s, n->call.args->next->next->loc, "strncmp() expects a non-negative integer literal as the third argument");
+			return NULL;
+		}
+		ci->n = k;
+		return sema_ty_int(s, 8, false);
+	}
+	case BI_STRCONTAINS:
+		if (!sema_arity(s, n, 2, 2))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		u = sema_expr(s, &n->call.args->next);
+		if (!t || !u)
+			return NULL;
+		if (t->kind != TY_STRING || u->kind != TY_STRING) {
+			sema_err(s, n->loc, "strcontains() expects string arguments");
+			return NULL;
+		}
+		return sema_ty_bool(s);
+	case BI_STRLEN:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (t->kind != TY_STRING) {
+			sema_err(s, n->loc, "strlen() expects a string argument");
+			return NULL;
+		}
+		return sema_ty_int(s, 8, false);
+	case BI_KSYM:
+	case BI_USYM:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (!sema_ty_is_int(t) && t->kind != TY_POINTER) {
+			sema_err(s, n->loc, "%s() expects an integer or pointer argument", n->call.name);
+			return NULL;
+		}
+		sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, false));
+		return sema_ty_simple(s, fn == BI_KSYM ? TY_KSYM : TY_USYM, fn == BI_KSYM ? 8 : 16);
+	case BI_KPTR:
+	case BI_UPTR: {
+		struct type *r;
+
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (t->kind != TY_POINTER && !sema_ty_is_int(t)) {
+			sema_err(s, n->loc, "%s() expects a pointer or integer argument", n->call.name);
+			return NULL;
+		}
+		r = sema_ty_storage(s, t);
+		r->size = t->size;
+		r->as = fn == BI_KPTR ? AS_KERNEL : AS_USER;
+		return r;
+	}
+	case BI_BSWAP:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (!sema_ty_is_int(t)) {
+			sema_err(s, n->loc, "bswap() expects an integer argument");
+			return NULL;
+		}
+		return sema_ty_int(s, t->size, false);
+	case BI_STRERROR:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, true));
+		return sema_ty_simple(s, TY_STRERROR, 8);
+	case BI_SIZEOF:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		{
+			struct ast_node *lit = ast_int(s->cx, n->loc, t->size), *nx = n->next;
+
+			lit->type = sema_ty_int(s, 8, false);
+			/* the caller stores n->type; make the call read as the literal */
+			*n = *lit;
+			n->next = nx;
+			return lit->type;
+		}
+	default:
+		sema_err(s, n->loc, "%s() is not supported", n->call.name);
+		return NULL;
+	}
+}

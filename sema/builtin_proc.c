@@ -1,0 +1,214 @@
+/* builtin_proc.c — builtin variables (pid, comm, nsecs, args, argN, retval,
+ * probe, func, ...): an identifier or zero-argument call becomes an AST_CALL
+ * with call.info; probe-dependent constants (probe, probetype, func for most
+ * probe types) become string literals. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+static struct ast_node *str_lit(struct sema *s, struct ast_node **np, const char *v)
+{
+	struct ast_node *n = *np, *lit = ast_str(s->cx, n->loc, v, strlen(v));
+
+	lit->next = n->next;
+	lit->type = sema_ty_string(s, strlen(v) + 1);
+	*np = lit;
+	return lit;
+}
+
+static const char *probe_type_name(struct sema *s)
+{
+	const struct probe_target *t = s->pinfo ? s->pinfo->target : NULL;
+
+	return t && t->ops ? t->ops->name : "";
+}
+
+static bool is_uprobe(struct sema *s)
+{
+	const char *pt = probe_type_name(s);
+
+	return !strcmp(pt, "uprobe") || !strcmp(pt, "uretprobe") || !strcmp(pt, "usdt");
+}
+
+const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum builtin_fn fn)
+{
+	struct ast_node *n = *np, *c;
+	struct call_info *ci;
+	const struct type *t = NULL;
+	const struct probe_ctx *pc = s->pctx;
+	const struct probe_target *tg = s->pinfo ? s->pinfo->target : NULL;
+	uint32_t argn = 0;
+
+	if (n->kind == AST_IDENT) {
+		c = ast_new(s->cx, AST_CALL, n->loc);
+		c->call.name = n->ident.name;
+		c->next = n->next;
+		*np = c;
+		n = c;
+	}
+	if (fn == BI_ARG && n->call.name[0] == 'a' && n->call.name[3])
+		argn = strtoul(n->call.name + 3, NULL, 10);
+	ci = sema_call_info(s, n, fn);
+	ci->n = argn;
+
+	switch (fn) {
+	case BI_PID:
+	case BI_TID:
+	case BI_PPID:
+		if (n->call.args) {
+			/* pid(curr_ns) / pid(init): accepted, same value here */
+			if (n->call.args->kind != AST_IDENT ||
+			    (strcmp(n->call.args->ident.name, "curr_ns") &&
+			     strcmp(n->call.args->ident.name, "init"))) {
+				sema_err(s, n->call.args->loc, "%s() only supports curr_ns and init as the argument",
+					 n->call.name);
+				return NULL;
+			}
+			ci->n = !strcmp(n->call.args->ident.name, "init");
+		}
+		t = sema_ty_int(s, 4, false);
+		break;
+	case BI_UID:
+	case BI_GID:
+	case BI_ELAPSED:
+	case BI_CGROUP:
+	case BI_CPU:
+	case BI_RAND:
+	case BI_JIFFIES:
+	case BI_NCPUS:
+	case BI_NUMAID:
+		t = sema_ty_int(s, 8, false);
+		break;
+	case BI_NSECS:
+		if (n->call.args) {
+			const char *k = n->call.args->kind == AST_IDENT ? n->call.args->ident.name : "";
+
+			if (!strcmp(k, "monotonic"))
+				ci->n = 0;
+			else if (!strcmp(k, "boot"))
+				ci->n = 1;
+			else if (!strcmp(k, "tai"))
+				ci->n = 2;
+			else if (!strcmp(k, "sw_tai"))
+				ci->n = 3;
+			else {
+				sema_err(s, n->call.args->loc, "Invalid timestamp mode: %s", k);
+				return NULL;
+			}
+		} else {
+			ci->n = 1;
+		}
+		t = sema_ty_int(s, 8, false);
+		break;
+	case BI_CPID:
+		if (!s->o || !s->o->has_child) {
+			sema_err(s, n->loc, "cpid cannot be used without child command");
+			return NULL;
+		}
+		t = sema_ty_int(s, 8, false);
+		break;
+	case BI_HAS_CPID:
+		t = sema_ty_bool(s);
+		break;
+	case BI_USERMODE:
+		t = sema_ty_int(s, 1, false);
+		break;
+	case BI_COMM:
+		if (n->call.args) {
+			sema_err(s, n->loc, "comm(pid) is not supported");
+			return NULL;
+		}
+		t = sema_ty_string(s, 16);
+		break;
+	case BI_USERNAME:
+		t = sema_ty_simple(s, TY_USERNAME, 8);
+		break;
+	case BI_CURTASK: {
+		const struct type *ts = sema_btf_type(s, "struct task_struct");
+
+		t = ts ? sema_ty_ptr(s, ts, AS_KERNEL) : sema_ty_int(s, 8, false);
+		break;
+	}
+	case BI_PROBE:
+		str_lit(s, np, tg && tg->full ? tg->full : "");
+		return (*np)->type;
+	case BI_PROBETYPE:
+		str_lit(s, np, probe_type_name(s));
+		return (*np)->type;
+	case BI_FUNC:
+		if (is_uprobe(s)) {
+			t = sema_ty_simple(s, TY_USYM, 16);
+			break;
+		}
+		str_lit(s, np, tg && tg->func ? tg->func : "");
+		return (*np)->type;
+	case BI_ARGS:
+		if (!pc || !pc->has_args || !pc->args) {
+			sema_err(s, n->loc, "The args builtin can only be used with tracepoint/fentry/uprobe probes (%s used here)",
+				 probe_type_name(s));
+			return NULL;
+		}
+		t = pc->args;
+		break;
+	case BI_ARG:
+		if (!pc || (pc->kind != PCTX_PT_REGS && pc->kind != PCTX_RAW_TP)) {
+			sema_err(s, n->loc, "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes (%s used here)",
+				 n->call.name, probe_type_name(s));
+			return NULL;
+		}
+		if (pc->max_argn && argn >= pc->max_argn) {
+			sema_err(s, n->loc, "%s is not a valid argument", n->call.name);
+			return NULL;
+		}
+		t = sema_ty_int(s, 8, false);
+		break;
+	case BI_RETVAL:
+		if (!tg || !tg->is_ret) {
+			sema_err(s, n->loc, "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'fentry' probes (%s used here)",
+				 probe_type_name(s));
+			return NULL;
+		}
+		t = sema_ty_int(s, 8, false);
+		break;
+	case BI_KSTACK:
+	case BI_USTACK: {
+		struct type *st = sema_ty_new(s, fn == BI_KSTACK ? TY_KSTACK : TY_USTACK,
+					      fn == BI_KSTACK ? 8 : 16);
+		struct ast_node *a = n->call.args;
+
+		st->stack_mode = s->res->cfg.stack_mode;
+		st->n = 127;
+		for (; a; a = a->next) {
+			int64_t k;
+
+			if (a->kind == AST_IDENT) {
+				if (!strcmp(a->ident.name, "bpftrace"))
+					st->stack_mode = STACK_BPFTRACE;
+				else if (!strcmp(a->ident.name, "perf"))
+					st->stack_mode = STACK_PERF;
+				else if (!strcmp(a->ident.name, "raw"))
+					st->stack_mode = STACK_RAW;
+				else if (!strcmp(a->ident.name, "build_id"))
+					st->stack_mode = STACK_BUILD_ID;
+				else
+					sema_err(s, a->loc, "Unknown stack mode: '%s'", a->ident.name);
+			} else if (sema_const_int(a, &k)) {
+				if (k < 0 || k > 1024)
+					sema_err(s, a->loc, "%s: invalid limit", n->call.name);
+				st->n = k;
+			} else {
+				sema_err(s, a->loc, "%s: expected a stack mode or limit", n->call.name);
+			}
+		}
+		ci->n = st->n;
+		t = st;
+		break;
+	}
+	default:
+		sema_err(s, n->loc, "builtin '%s' is not supported", n->call.name);
+		return NULL;
+	}
+	n->type = t;
+	return t;
+}

@@ -1,0 +1,304 @@
+/* builtins.c — builtin lookup and dispatch: a call or bare identifier naming a
+ * builtin becomes an AST_CALL with call.info; typing is done by the theme files
+ * (builtin_proc.c, builtin_print.c, builtin_agg.c, builtin_mem.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+const char *const sema_builtin_names[BI__COUNT] = {
+#define X(id, name) [id] = name,
+#include "ast/builtins.def"
+#undef X
+};
+
+int sema_builtin_lookup(const char *name)
+{
+	for (int i = 0; i < BI__COUNT; i++)
+		if (!strcmp(sema_builtin_names[i], name))
+			return i;
+	return -1;
+}
+
+struct call_info *sema_call_info(struct sema *s, struct ast_node *n, enum builtin_fn fn)
+{
+	struct call_info *ci = n->call.info;
+
+	if (!ci) {
+		ci = arena_alloc(s->a, sizeof(*ci));
+		n->call.info = ci;
+	}
+	ci->fn = fn;
+	return ci;
+}
+
+bool sema_arity(struct sema *s, struct ast_node *n, unsigned min, unsigned max)
+{
+	unsigned k = ast_list_len(n->call.args);
+
+	if (k >= min && k <= max)
+		return true;
+	if (min == max)
+		sema_err(s, n->loc, "%s() requires %u argument%s (%u provided)", n->call.name, min,
+			 min == 1 ? "" : "s", k);
+	else if (k < min)
+		sema_err(s, n->loc, "%s() requires at least %u argument%s (%u provided)", n->call.name,
+			 min, min == 1 ? "" : "s", k);
+	else
+		sema_err(s, n->loc, "%s() takes up to %u argument%s (%u provided)", n->call.name, max,
+			 max == 1 ? "" : "s", k);
+	return false;
+}
+
+/* Variables callable as functions: pid(), comm(), nsecs(), ... */
+static bool is_var_builtin(enum builtin_fn fn)
+{
+	return fn <= BI_PPID;
+}
+
+static struct ast_node *macro_find(struct sema *s, const char *name, unsigned nargs)
+{
+	for (size_t i = 0; i < s->macros.n; i++) {
+		struct ast_node *m = s->macros.v[i];
+
+		if (!strcmp(m->macro.name, name) && ast_list_len(m->macro.params) == nargs)
+			return m;
+	}
+	for (size_t i = 0; i < s->macros.n; i++) {
+		struct ast_node *m = s->macros.v[i];
+
+		if (!strcmp(m->macro.name, name))
+			return m;
+	}
+	return NULL;
+}
+
+/* Inlines a macro call as a block expression. Variable parameters ($a) bind to
+ * the argument variable by renaming; expression and map parameters are
+ * substituted. */
+struct subst {
+	const char *from;
+	struct ast_node *to;
+};
+
+static void subst_walk(struct sema *s, struct ast_node **np, struct subst *sb, unsigned n_sb);
+
+static void subst_list(struct sema *s, struct ast_node **head, struct subst *sb, unsigned n_sb)
+{
+	for (struct ast_node **p = head; *p; p = &(*p)->next)
+		subst_walk(s, p, sb, n_sb);
+}
+
+static void subst_walk(struct sema *s, struct ast_node **np, struct subst *sb, unsigned n_sb)
+{
+	struct ast_node *n = *np;
+
+	if (!n)
+		return;
+	switch (n->kind) {
+	case AST_IDENT:
+	case AST_VAR:
+	case AST_MAP: {
+		const char *nm = n->kind == AST_IDENT ? n->ident.name : n->kind == AST_VAR ? n->var.name : n->map.name;
+
+		if (n->kind == AST_MAP)
+			subst_list(s, &n->map.keys, sb, n_sb);
+		for (unsigned i = 0; i < n_sb; i++) {
+			if (sb[i].from != nm)
+				continue;
+			if (n->kind == AST_MAP && sb[i].to->kind == AST_MAP) {
+				n->map.name = sb[i].to->map.name;
+			} else if (n->kind != AST_MAP) {
+				struct ast_node *c = ast_clone(s->cx, sb[i].to);
+
+				c->next = n->next;
+				*np = c;
+			}
+			return;
+		}
+		return;
+	}
+	case AST_BLOCK:
+	case AST_BLOCK_EXPR:
+		subst_list(s, &n->block.stmts, sb, n_sb);
+		subst_walk(s, &n->block.expr, sb, n_sb);
+		return;
+	case AST_EXPR_STMT:
+		subst_walk(s, &n->stmt.expr, sb, n_sb);
+		return;
+	case AST_ASSIGN:
+		subst_walk(s, &n->assign.lhs, sb, n_sb);
+		subst_walk(s, &n->assign.rhs, sb, n_sb);
+		return;
+	case AST_LET:
+		subst_walk(s, &n->let.var, sb, n_sb);
+		subst_walk(s, &n->let.init, sb, n_sb);
+		return;
+	case AST_IF:
+	case AST_TERNARY:
+		subst_walk(s, &n->cond.cond, sb, n_sb);
+		subst_walk(s, &n->cond.then, sb, n_sb);
+		subst_walk(s, &n->cond.els, sb, n_sb);
+		return;
+	case AST_WHILE:
+	case AST_UNROLL:
+		subst_walk(s, &n->loop.cond, sb, n_sb);
+		subst_walk(s, &n->loop.body, sb, n_sb);
+		return;
+	case AST_FOR_MAP:
+	case AST_FOR_RANGE:
+		subst_walk(s, &n->for_.var, sb, n_sb);
+		subst_walk(s, &n->for_.iter, sb, n_sb);
+		subst_walk(s, &n->for_.end, sb, n_sb);
+		subst_walk(s, &n->for_.body, sb, n_sb);
+		return;
+	case AST_JUMP:
+		subst_walk(s, &n->jump.value, sb, n_sb);
+		return;
+	case AST_CALL:
+		subst_list(s, &n->call.args, sb, n_sb);
+		return;
+	case AST_BINOP:
+		subst_walk(s, &n->bin.l, sb, n_sb);
+		subst_walk(s, &n->bin.r, sb, n_sb);
+		return;
+	case AST_UNOP:
+		subst_walk(s, &n->un.e, sb, n_sb);
+		return;
+	case AST_FIELD:
+		subst_walk(s, &n->field.e, sb, n_sb);
+		return;
+	case AST_INDEX:
+		subst_walk(s, &n->index.e, sb, n_sb);
+		subst_walk(s, &n->index.index, sb, n_sb);
+		return;
+	case AST_TUPLE_INDEX:
+		subst_walk(s, &n->tindex.e, sb, n_sb);
+		return;
+	case AST_CAST:
+		subst_walk(s, &n->cast.e, sb, n_sb);
+		return;
+	case AST_TUPLE:
+	case AST_RECORD:
+		subst_list(s, &n->tuple.elems, sb, n_sb);
+		return;
+	case AST_NAMED:
+		subst_walk(s, &n->named.e, sb, n_sb);
+		return;
+	case AST_SIZEOF:
+	case AST_TYPEOF:
+	case AST_COMPTIME:
+		subst_walk(s, &n->size.arg, sb, n_sb);
+		return;
+	default:
+		return;
+	}
+}
+
+static const struct type *macro_call(struct sema *s, struct ast_node **np, struct ast_node *m)
+{
+	struct ast_node *n = *np, *body, *a, *p;
+	struct subst sb[16];
+	unsigned n_sb = 0;
+	const struct type *t;
+
+	if (ast_list_len(m->macro.params) != ast_list_len(n->call.args)) {
+		sema_err(s, n->loc, "Call to %s() has the wrong number of arguments", n->call.name);
+		return NULL;
+	}
+	if (s->macro_depth > 32) {
+		sema_err(s, n->loc, "Recursive macro call: %s", n->call.name);
+		return NULL;
+	}
+	for (p = m->macro.params, a = n->call.args; p && a && n_sb < 16; p = p->next, a = a->next) {
+		const char *nm = p->kind == AST_VAR ? p->var.name : p->kind == AST_MAP ? p->map.name : p->ident.name;
+
+		if (p->kind == AST_VAR && a->kind != AST_VAR) {
+			sema_err(s, a->loc, "Mismatched arg to macro call %s. Expected a variable for %s",
+				 n->call.name, nm);
+			return NULL;
+		}
+		if (p->kind == AST_MAP && a->kind != AST_MAP) {
+			sema_err(s, a->loc, "Mismatched arg to macro call %s. Expected a map for %s",
+				 n->call.name, nm);
+			return NULL;
+		}
+		sb[n_sb].from = nm;
+		sb[n_sb].to = a;
+		n_sb++;
+	}
+	body = ast_clone(s->cx, m->macro.body);
+	if (body->kind == AST_BLOCK) {
+		/* last expression statement is the value */
+		struct ast_node **last = NULL;
+
+		for (struct ast_node **sp = &body->block.stmts; *sp; sp = &(*sp)->next)
+			last = sp;
+		body->kind = AST_BLOCK_EXPR;
+		if (last && (*last)->kind == AST_EXPR_STMT) {
+			body->block.expr = (*last)->stmt.expr;
+			*last = NULL;
+		}
+	}
+	subst_walk(s, &body, sb, n_sb);
+	body->loc = n->loc;
+	body->next = n->next;
+	*np = body;
+	s->macro_depth++;
+	t = sema_expr(s, np);
+	s->macro_depth--;
+	return t;
+}
+
+const struct type *sema_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *m;
+	int fn;
+
+	m = macro_find(s, n->call.name, ast_list_len(n->call.args));
+	if (m)
+		return macro_call(s, np, m);
+	fn = sema_builtin_lookup(n->call.name);
+	if (fn < 0) {
+		sema_err(s, n->loc, "Unknown function: '%s'", n->call.name);
+		return NULL;
+	}
+	if (is_var_builtin(fn))
+		return sema_builtin_var(s, np, fn);
+	switch (fn) {
+	case BI_PRINTF:
+	case BI_ERRORF:
+	case BI_WARNF:
+	case BI_PRINT:
+	case BI_TIME:
+	case BI_SYSTEM:
+	case BI_CAT:
+	case BI_JOIN:
+	case BI_DEBUGF:
+	case BI_EXIT:
+	case BI_SIGNAL:
+	case BI_OVERRIDE:
+		n->type = sema_bi_print(s, n, fn);
+		break;
+	case BI_COUNT:
+	case BI_SUM:
+	case BI_AVG:
+	case BI_MIN:
+	case BI_MAX:
+	case BI_STATS:
+	case BI_HIST:
+	case BI_LHIST:
+	case BI_TSERIES:
+	case BI_CLEAR:
+	case BI_ZERO:
+	case BI_DELETE:
+	case BI_LEN:
+	case BI_HAS_KEY:
+		n->type = sema_bi_agg(s, n, fn);
+		break;
+	default:
+		n->type = sema_bi_mem(s, n, fn);
+		break;
+	}
+	return n->type;
+}

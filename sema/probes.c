@@ -1,0 +1,106 @@
+/* probes.c — probe expansion: every AST_PROBE with several attach points or
+ * wildcards becomes one AST_PROBE per concrete target (bodies cloned), each with
+ * its probe_info (program name, section, context). begin/end probes are marked
+ * so the runtime test-runs them instead of attaching. */
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct ast_node *ap,
+				  struct probe_target *t, bool clone, uint32_t order)
+{
+	struct ast_node *p = ast_new(s->cx, AST_PROBE, orig->loc);
+	struct probe_info *pi = arena_alloc(s->a, sizeof(*pi));
+	struct probe_ctx *pc = arena_alloc(s->a, sizeof(*pc));
+	const struct probe_ops *ops = t->ops;
+
+	p->probe.attach = ast_clone(s->cx, ap);
+	p->probe.attach->next = NULL;
+	p->probe.pred = orig->probe.pred ? (clone ? ast_clone(s->cx, orig->probe.pred) : orig->probe.pred) : NULL;
+	p->probe.body = clone ? ast_clone(s->cx, orig->probe.body) : orig->probe.body;
+	pi->index = s->res->probes.n;
+	pi->prog_name = arena_printf(s->a, "p%u", pi->index);
+	pi->section = ops->section ? ops->section(t, s->a) : ops->name;
+	pi->target = t;
+	pi->ctx = pc;
+	pi->is_begin = !strcmp(ops->name, "begin") || !strcmp(ops->name, "BEGIN");
+	pi->is_end = !strcmp(ops->name, "end") || !strcmp(ops->name, "END");
+	pi->order = order;
+	if (pi->is_end)
+		s->res->has_end = true;
+	if (ops->context && ops->context(&s->env, t, pc, s->a, s->d) < 0)
+		pc->kind = PCTX_NONE;
+	p->probe.info = pi;
+	ptrvec_push(&s->res->probes, pi);
+	return p;
+}
+
+void sema_probes(struct sema *s)
+{
+	struct ast_node *out = NULL, **tail = &out;
+	uint32_t order = 0;
+	const struct probe_ops *checked[32];
+	unsigned n_checked = 0;
+
+	for (struct ast_node *it = s->prog->program.items, *next; it; it = next) {
+		struct ptrvec targets = { 0 };
+		unsigned n_made = 0;
+
+		next = it->next;
+		it->next = NULL;
+		if (it->kind != AST_PROBE) {
+			*tail = it;
+			tail = &it->next;
+			continue;
+		}
+		for (struct ast_node *ap = it->probe.attach; ap; ap = ap->next) {
+			const struct probe_ops *ops = probe_lookup(ap->attach.provider);
+			size_t before = targets.n;
+			bool seen = false;
+
+			if (!ops) {
+				sema_err(s, ap->loc, "Invalid probe type: %s", ap->attach.provider);
+				continue;
+			}
+			for (unsigned i = 0; i < n_checked; i++)
+				seen |= checked[i] == ops;
+			if (!seen && ops->available) {
+				const char *why = NULL;
+
+				if (n_checked < ARRAY_SIZE(checked))
+					checked[n_checked++] = ops;
+				if (ops->available(&s->env, &why) < 0) {
+					sema_err(s, ap->loc, "%s: %s", ap->attach.raw,
+						 why ? why : "probe type not available");
+					continue;
+				}
+			}
+			if (!ops->expand) {
+				sema_err(s, ap->loc, "Invalid probe type: %s", ap->attach.provider);
+				continue;
+			}
+			if (ops->expand(&s->env, ap, &targets, s->a, s->d) < 0)
+				continue;
+			if (targets.n == before && !ap->attach.has_wildcard) {
+				const char *spec = probe_spec(ap, s->a);
+
+				if (s->res->cfg.missing_probes == 0)
+					sema_err(s, ap->loc, "No matches for %s %s.", ops->name, spec);
+				else if (s->res->cfg.missing_probes == 1)
+					sema_warn(s, ap->loc, "No matches for %s %s. Skipping.", ops->name,
+						  spec);
+			}
+			for (size_t i = before; i < targets.n; i++) {
+				struct ast_node *p = new_probe(s, it, ap, targets.v[i],
+							       n_made++ > 0 || targets.n > 1, order);
+
+				*tail = p;
+				tail = &p->next;
+			}
+		}
+		order++;
+		ptrvec_fini(&targets);
+	}
+	*tail = NULL;
+	s->prog->program.items = out;
+}

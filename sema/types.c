@@ -1,0 +1,1078 @@
+/* types.c — the typing walk: resolves $variables through scopes.c, gives every
+ * expression a type, fixes map key/value types (maps.c), checks builtin calls
+ * (builtin_*.c) and makes every implicit conversion an explicit AST_CAST, so
+ * codegen never has to guess.
+ *
+ * The walk runs twice: first a muted discovery walk over a copy of every probe
+ * (so a map assigned in a later probe is known when an earlier one reads it),
+ * then the real walk, which reports errors and rewrites the tree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+static void stmt(struct sema *s, struct ast_node **np);
+static void block(struct sema *s, struct ast_node *b);
+
+bool sema_const_int(const struct ast_node *n, int64_t *out)
+{
+	if (!n)
+		return false;
+	if (n->kind == AST_INT) {
+		*out = (int64_t)n->num.v;
+		return true;
+	}
+	if (n->kind == AST_CAST && n->type && n->type->kind == TY_INT)
+		return sema_const_int(n->cast.e, out);
+	if (n->kind == AST_UNOP && n->un.op == AST_OP_NEG && sema_const_int(n->un.e, out)) {
+		*out = -*out;
+		return true;
+	}
+	return false;
+}
+
+static const struct type *int_literal_type(struct sema *s, const struct ast_node *n)
+{
+	int64_t v = (int64_t)n->num.v;
+
+	if (n->num.is_negative) {
+		if (v >= INT8_MIN)
+			return sema_ty_int(s, 1, true);
+		if (v >= INT16_MIN)
+			return sema_ty_int(s, 2, true);
+		if (v >= INT32_MIN)
+			return sema_ty_int(s, 4, true);
+		return sema_ty_int(s, 8, true);
+	}
+	if (n->num.v <= INT8_MAX)
+		return sema_ty_int(s, 1, true);
+	if (n->num.v <= INT16_MAX)
+		return sema_ty_int(s, 2, true);
+	if (n->num.v <= INT32_MAX)
+		return sema_ty_int(s, 4, true);
+	if (n->num.v <= INT64_MAX)
+		return sema_ty_int(s, 8, true);
+	return sema_ty_int(s, 8, false);
+}
+
+void sema_cast_to(struct sema *s, struct ast_node **np, const struct type *t)
+{
+	struct ast_node *e = *np, *c;
+
+	if (!e || !t || !e->type || sema_ty_equal(e->type, t))
+		return;
+	if (e->kind == AST_INT && t->kind == TY_INT) {
+		/* retype the literal in place */
+		e->type = t;
+		return;
+	}
+	c = ast_new(s->cx, AST_CAST, e->loc);
+	c->cast.e = e;
+	c->type = t;
+	c->next = e->next;
+	e->next = NULL;
+	*np = c;
+}
+
+/* Whether a value of type @t can be tested for truth. */
+static bool truthy(const struct type *t)
+{
+	return t && (t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_ENUM ||
+		     t->kind == TY_POINTER);
+}
+
+static void cond_expr(struct sema *s, struct ast_node **np)
+{
+	const struct type *t = sema_expr(s, np);
+
+	if (t && t->kind != TY_NONE && !truthy(t))
+		sema_err(s, (*np)->loc, "Invalid condition: %s", sema_ty_name(s, t));
+}
+
+static bool is_flex_literal(const struct ast_node *n)
+{
+	return n->kind == AST_INT && !n->num.is_negative && n->num.v <= INT64_MAX;
+}
+
+/* The 64-bit integer type two operands are converted to. */
+static const struct type *int_common(struct sema *s, struct ast_node *l, struct ast_node *r,
+				     enum ast_op op)
+{
+	bool ls = l->type->is_signed, rs = r->type->is_signed;
+
+	if (l->type->kind == TY_BOOL)
+		ls = false;
+	if (r->type->kind == TY_BOOL)
+		rs = false;
+	if (is_flex_literal(l) && !is_flex_literal(r))
+		ls = rs;
+	else if (is_flex_literal(r) && !is_flex_literal(l))
+		rs = ls;
+	if (op == AST_OP_SHL || op == AST_OP_SHR)
+		return sema_ty_int(s, 8, ls);
+	return sema_ty_int(s, 8, ls || rs || op == AST_OP_SUB);
+}
+
+static bool is_cmp(enum ast_op op)
+{
+	return op == AST_OP_EQ || op == AST_OP_NE || op == AST_OP_LT || op == AST_OP_LE ||
+	       op == AST_OP_GT || op == AST_OP_GE;
+}
+
+static const struct type *binop(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	enum ast_op op = n->bin.op;
+	const struct type *lt, *rt;
+
+	lt = sema_expr(s, &n->bin.l);
+	rt = sema_expr(s, &n->bin.r);
+	if (!lt || !rt || lt->kind == TY_NONE || rt->kind == TY_NONE)
+		return NULL;
+	if (op == AST_OP_LAND || op == AST_OP_LOR) {
+		if (!truthy(lt) || !truthy(rt)) {
+			sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
+				 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
+			return NULL;
+		}
+		return sema_ty_bool(s);
+	}
+	if (lt->kind == TY_STRING && rt->kind == TY_STRING) {
+		if (op != AST_OP_EQ && op != AST_OP_NE) {
+			sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
+				 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
+			return NULL;
+		}
+		return sema_ty_bool(s);
+	}
+	if (lt->kind == TY_BOOL && rt->kind == TY_BOOL &&
+	    (is_cmp(op) || op == AST_OP_BAND || op == AST_OP_BOR || op == AST_OP_BXOR))
+		return sema_ty_bool(s);
+	if (lt->kind == TY_POINTER || rt->kind == TY_POINTER) {
+		bool lp = lt->kind == TY_POINTER;
+		const struct type *other = lp ? rt : lt;
+
+		if (is_cmp(op)) {
+			if (other->kind != TY_POINTER)
+				sema_cast_to(s, lp ? &n->bin.r : &n->bin.l, sema_ty_int(s, 8, false));
+			if (lt->kind == TY_POINTER)
+				sema_cast_to(s, &n->bin.l, sema_ty_int(s, 8, false));
+			if (rt->kind == TY_POINTER)
+				sema_cast_to(s, &n->bin.r, sema_ty_int(s, 8, false));
+			return sema_ty_bool(s);
+		}
+		if ((op == AST_OP_ADD || (op == AST_OP_SUB && lp)) && sema_ty_is_int(other)) {
+			sema_cast_to(s, lp ? &n->bin.r : &n->bin.l, sema_ty_int(s, 8, true));
+			return lp ? lt : rt;
+		}
+		sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
+			 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
+		return NULL;
+	}
+	if ((sema_ty_is_int(lt) || lt->kind == TY_BOOL) && (sema_ty_is_int(rt) || rt->kind == TY_BOOL)) {
+		const struct type *ct = int_common(s, n->bin.l, n->bin.r, op);
+
+		if (lt->kind == TY_ENUM && rt->kind == TY_ENUM && is_cmp(op))
+			ct = sema_ty_int(s, 8, false);
+		sema_cast_to(s, &n->bin.l, ct);
+		sema_cast_to(s, &n->bin.r, ct);
+		return is_cmp(op) ? sema_ty_bool(s) : ct;
+	}
+	sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
+		 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
+	return NULL;
+}
+
+/* An lvalue for ++/--: $var or @map[...]. */
+static const struct type *incdec(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *e = n->un.e;
+
+	if (e->kind == AST_VAR) {
+		struct var_info *v = sema_var_lookup(s, e->var.name);
+
+		if (!v) {
+			v = sema_var_declare(s, e->var.name, sema_ty_int(s, 8, true));
+		}
+		e->var.info = v;
+		e->type = v->type;
+		if (!v->type || !sema_ty_is_int(v->type)) {
+			sema_err(s, n->loc, "The %s operator must be applied to an integer", ast_op_names[n->un.op]);
+			return NULL;
+		}
+		return v->type;
+	}
+	if (e->kind == AST_MAP) {
+		struct map_info *m;
+		struct ast_node *one = ast_int(s->cx, n->loc, 0);
+
+		sema_map_keys(s, e);
+		m = sema_map_get(s, e);
+		one->type = sema_ty_int(s, 8, true);
+		if (!m->value_type)
+			sema_map_assign(s, e, &one);
+		e->type = m->value_type;
+		if (!m->value_type || !sema_ty_is_int(m->value_type)) {
+			sema_err(s, n->loc, "The %s operator must be applied to an integer", ast_op_names[n->un.op]);
+			return NULL;
+		}
+		return m->value_type;
+	}
+	sema_err(s, n->loc, "The %s operator must be applied to a map or variable", ast_op_names[n->un.op]);
+	return NULL;
+}
+
+static const struct type *unop(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t;
+
+	if (n->un.op == AST_OP_INC || n->un.op == AST_OP_DEC)
+		return incdec(s, n);
+	if (n->un.op == AST_OP_NEG && n->un.e->kind == AST_INT && !n->un.e->num.is_negative) {
+		/* fold -literal */
+		struct ast_node *lit = n->un.e;
+
+		lit->num.v = -lit->num.v;
+		lit->num.is_negative = lit->num.v != 0;
+		lit->loc = n->loc;
+		lit->next = n->next;
+		*np = lit;
+		lit->type = int_literal_type(s, lit);
+		return lit->type;
+	}
+	t = sema_expr(s, &n->un.e);
+	if (!t)
+		return NULL;
+	switch (n->un.op) {
+	case AST_OP_NOT:
+		if (!truthy(t)) {
+			sema_err(s, n->loc, "The ! operator can not be used on expressions of type %s",
+				 sema_ty_name(s, t));
+			return NULL;
+		}
+		return sema_ty_bool(s);
+	case AST_OP_BNOT:
+	case AST_OP_NEG:
+	case AST_OP_PLUS:
+		if (!sema_ty_is_int(t) && t->kind != TY_BOOL) {
+			sema_err(s, n->loc, "The %s operator can not be used on expressions of type %s",
+				 ast_op_names[n->un.op], sema_ty_name(s, t));
+			return NULL;
+		}
+		if (n->un.op == AST_OP_PLUS)
+			return t;
+		{
+			const struct type *r = sema_ty_int(s, 8, n->un.op == AST_OP_NEG ? true : t->is_signed);
+
+			sema_cast_to(s, &n->un.e, r);
+			return r;
+		}
+	case AST_OP_DEREF:
+		if (t->kind != TY_POINTER) {
+			sema_err(s, n->loc, "Can not dereference type %s", sema_ty_name(s, t));
+			return NULL;
+		}
+		if (!t->elem || t->elem->kind == TY_VOID) {
+			sema_err(s, n->loc, "Can not dereference a void pointer");
+			return NULL;
+		}
+		return t->elem;
+	case AST_OP_ADDR:
+		return sema_ty_ptr(s, t, AS_KERNEL);
+	default:
+		sema_err(s, n->loc, "unsupported operator %s", ast_op_names[n->un.op]);
+		return NULL;
+	}
+}
+
+/* Common type of two branches (ternary); casts both. */
+static const struct type *unify_branches(struct sema *s, struct ast_node *n, struct ast_node **a,
+					 struct ast_node **b)
+{
+	const struct type *ta = (*a)->type, *tb = (*b)->type;
+
+	if (!ta || !tb)
+		return NULL;
+	if ((sema_ty_is_int(ta) || ta->kind == TY_BOOL) && (sema_ty_is_int(tb) || tb->kind == TY_BOOL)) {
+		const struct type *ct;
+
+		if (ta->kind == TY_BOOL && tb->kind == TY_BOOL)
+			return ta;
+		if (ta->kind == TY_ENUM && sema_ty_equal(ta, tb))
+			return ta;
+		ct = int_common(s, *a, *b, AST_OP_ADD);
+		sema_cast_to(s, a, ct);
+		sema_cast_to(s, b, ct);
+		return ct;
+	}
+	if (ta->kind == TY_STRING && tb->kind == TY_STRING) {
+		const struct type *ct = sema_ty_string(s, ta->size > tb->size ? ta->size : tb->size);
+
+		sema_cast_to(s, a, ct);
+		sema_cast_to(s, b, ct);
+		return ct;
+	}
+	if (ta->kind == TY_NONE && tb->kind == TY_NONE)
+		return ta;
+	if (sema_ty_equal(ta, tb))
+		return ta;
+	sema_err(s, n->loc, "Ternary operator must return the same type: have '%s' and '%s'",
+		 sema_ty_name(s, ta), sema_ty_name(s, tb));
+	return NULL;
+}
+
+static const struct type *struct_fields(struct sema *s, const struct type *t)
+{
+	if ((t->kind == TY_STRUCT || t->kind == TY_UNION) && !t->n_fields && t->btf_id > 0) {
+		const struct type *full = sema_btf_type_id(s, t->btf_id);
+
+		if (full)
+			return full;
+	}
+	return t;
+}
+
+static const struct type *field(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t = sema_expr(s, &n->field.e), *st;
+
+	if (!t)
+		return NULL;
+	st = t;
+	if (t->kind == TY_POINTER && t->elem)
+		st = t->elem;
+	st = struct_fields(s, st);
+	if (st->kind != TY_STRUCT && st->kind != TY_UNION && st->kind != TY_RECORD) {
+		if (t->kind == TY_TUPLE) {
+			sema_err(s, n->loc, "Can not access field '%s' on a tuple", n->field.name);
+			return NULL;
+		}
+		sema_err(s, n->loc, "Can not access field '%s' on expression of type '%s'",
+			 n->field.name, sema_ty_name(s, t));
+		return NULL;
+	}
+	for (uint32_t i = 0; i < st->n_fields; i++) {
+		if (st->fields[i].name && !strcmp(st->fields[i].name, n->field.name)) {
+			const struct type *ft = st->fields[i].type;
+
+			n->field.field = &st->fields[i];
+			if (st->fields[i].is_data_loc)
+				return sema_ty_int(s, 8, true);
+			if (t->kind == TY_POINTER && (ft->kind == TY_POINTER) && ft->as == AS_NONE) {
+				struct type *c = sema_ty_storage(s, ft);
+
+				c->size = ft->size;
+				c->as = t->as;
+				ft = c;
+			}
+			return ft;
+		}
+	}
+	/* anonymous struct/union members */
+	for (uint32_t i = 0; i < st->n_fields; i++) {
+		const struct type *ft = st->fields[i].type;
+
+		if (st->fields[i].name && st->fields[i].name[0])
+			continue;
+		ft = struct_fields(s, ft);
+		for (uint32_t j = 0; j < ft->n_fields; j++)
+			if (ft->fields[j].name && !strcmp(ft->fields[j].name, n->field.name)) {
+				struct type_field *f = arena_alloc(s->a, sizeof(*f));
+
+				*f = ft->fields[j];
+				f->offset += st->fields[i].offset;
+				n->field.field = f;
+				return f->type;
+			}
+	}
+	if (st->kind == TY_STRUCT && n->field.e->kind == AST_CALL && n->field.e->call.info &&
+	    n->field.e->call.info->fn == BI_ARGS)
+		sema_err(s, n->loc, "Can't find a field %s", n->field.name);
+	else
+		sema_err(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'",
+			 st->name ? st->name : sema_ty_name(s, st), n->field.name);
+	return NULL;
+}
+
+static const struct type *tuple_expr(struct sema *s, struct ast_node *n)
+{
+	uint32_t cnt = ast_list_len(n->tuple.elems), i = 0;
+	const struct type **el = arena_alloc(s->a, sizeof(*el) * (cnt + 1));
+	const char **names = n->kind == AST_RECORD ? arena_alloc(s->a, sizeof(*names) * (cnt + 1)) : NULL;
+	struct ast_node **pp = &n->tuple.elems;
+	bool bad = false;
+
+	for (; *pp; pp = &(*pp)->next, i++) {
+		struct ast_node **ep = pp;
+		const struct type *t;
+
+		if ((*pp)->kind == AST_NAMED) {
+			names[i] = (*pp)->named.name;
+			for (uint32_t j = 0; j < i; j++)
+				if (names[j] == names[i])
+					sema_err(s, (*pp)->loc, "Named argument list already contains name: %s",
+						 names[i]);
+			ep = &(*pp)->named.e;
+		}
+		t = sema_expr(s, ep);
+		if (!t || t->kind == TY_NONE) {
+			if (t)
+				sema_err(s, (*ep)->loc, "Invalid expression in tuple");
+			bad = true;
+			continue;
+		}
+		if (sema_ty_is_agg(t)) {
+			sema_err(s, (*ep)->loc, "Map type %s cannot exist inside a tuple.", sema_ty_name(s, t));
+			bad = true;
+			continue;
+		}
+		if (t->kind == TY_INT && t->size != 8)
+			sema_cast_to(s, ep, sema_ty_int(s, 8, t->is_signed));
+		el[i] = (*ep)->type;
+		if ((*pp)->kind == AST_NAMED)
+			(*pp)->type = el[i];
+	}
+	if (bad)
+		return NULL;
+	return sema_ty_tuple(s, el, names, cnt);
+}
+
+static const struct type *cast_expr(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *to = NULL, *from;
+
+	from = sema_expr(s, &n->cast.e);
+	if (n->cast.typ) {
+		if (n->cast.typ->kind == AST_TYPE)
+			to = sema_ty_resolve(s, n->cast.typ);
+	} else {
+		to = n->type;
+	}
+	if (!to || !from)
+		return NULL;
+	if (to->kind == TY_ARRAY && (from->kind == TY_INT || from->kind == TY_ARRAY || from->kind == TY_STRING)) {
+		if (from->size != to->size && from->kind == TY_INT) {
+			sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from),
+				 sema_ty_name(s, to));
+			return NULL;
+		}
+		return to;
+	}
+	if (to->kind == TY_ENUM && sema_ty_is_int(from))
+		return to;
+	if ((to->kind == TY_INT || to->kind == TY_BOOL || to->kind == TY_POINTER) &&
+	    (sema_ty_is_int(from) || from->kind == TY_BOOL || from->kind == TY_POINTER))
+		return to;
+	if (to->kind == TY_INT && from->kind == TY_ARRAY && from->size == to->size)
+		return to;
+	if (to->kind == TY_STRING && from->kind == TY_STRING)
+		return to;
+	if (sema_ty_equal(from, to))
+		return to;
+	sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from), sema_ty_name(s, to));
+	return NULL;
+}
+
+static const struct type *index_expr(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t = sema_expr(s, &n->index.e), *it;
+
+	it = sema_expr(s, &n->index.index);
+	if (!t || !it)
+		return NULL;
+	if (!sema_ty_is_int(it)) {
+		sema_err(s, n->index.index->loc, "The array index operator [] only accepts integer indices");
+		return NULL;
+	}
+	sema_cast_to(s, &n->index.index, sema_ty_int(s, 8, true));
+	if (t->kind == TY_ARRAY) {
+		int64_t k;
+
+		if (sema_const_int(n->index.index, &k) && (k < 0 || (t->n && k >= (int64_t)t->n))) {
+			sema_err(s, n->loc, "the index %lld is out of bounds for array of size %u",
+				 (long long)k, t->n);
+			return NULL;
+		}
+		return t->elem;
+	}
+	if (t->kind == TY_POINTER && t->elem && t->elem->kind != TY_VOID)
+		return t->elem;
+	if (t->kind == TY_STRING) {
+		return sema_ty_int(s, 1, true);
+	}
+	sema_err(s, n->loc, "The array index operator [] can only be used on arrays and pointers, found %s.",
+		 sema_ty_name(s, t));
+	return NULL;
+}
+
+static const struct type *ident(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	int fn;
+
+	for (size_t i = 0; i < s->enums.n; i++) {
+		struct enum_const *e = s->enums.v[i];
+
+		if (e->name == n->ident.name) {
+			struct ast_node *lit = ast_int(s->cx, n->loc, (uint64_t)e->value);
+
+			lit->num.is_negative = e->value < 0;
+			lit->type = e->type;
+			lit->next = n->next;
+			*np = lit;
+			return lit->type;
+		}
+	}
+	fn = sema_builtin_lookup(n->ident.name);
+	if (fn < 0 && !strncmp(n->ident.name, "arg", 3) && n->ident.name[3] >= '0' &&
+	    n->ident.name[3] <= '9')
+		fn = BI_ARG;
+	if (fn >= 0)
+		return sema_builtin_var(s, np, fn);
+	sema_err(s, n->loc, "Unknown identifier: '%s'", n->ident.name);
+	return NULL;
+}
+
+static const struct type *posparam(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *lit;
+	const char *v = "";
+	char *end;
+
+	if (n->pos.n == 0) {
+		lit = ast_int(s->cx, n->loc, s->o ? s->o->n_pos_params : 0);
+	} else {
+		unsigned long long x;
+
+		if (s->o && n->pos.n <= s->o->n_pos_params)
+			v = s->o->pos_params[n->pos.n - 1];
+		x = strtoull(v, &end, 0);
+		if (*v && !*end) {
+			lit = ast_int(s->cx, n->loc, x);
+		} else if (*v == '-' && v[1] && (strtoll(v, &end, 0), !*end)) {
+			lit = ast_int(s->cx, n->loc, (uint64_t)strtoll(v, NULL, 0));
+			lit->num.is_negative = true;
+		} else if (!*v) {
+			lit = ast_int(s->cx, n->loc, 0);
+		} else {
+			lit = ast_str(s->cx, n->loc, v, strlen(v));
+		}
+	}
+	lit->next = n->next;
+	*np = lit;
+	return sema_expr(s, np);
+}
+
+const struct type *sema_expr(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t = NULL;
+
+	if (!n)
+		return NULL;
+	switch (n->kind) {
+	case AST_INT:
+		t = n->type ? n->type : int_literal_type(s, n);
+		break;
+	case AST_STR:
+		t = sema_ty_string(s, n->str.len + 1);
+		break;
+	case AST_BOOL:
+		t = sema_ty_bool(s);
+		break;
+	case AST_POSPARAM:
+		return posparam(s, np);
+	case AST_VAR: {
+		struct var_info *v = sema_var_lookup(s, n->var.name);
+
+		if (!v) {
+			sema_err(s, n->loc, "Undefined or undeclared variable: %s", n->var.name);
+			return NULL;
+		}
+		if (!v->type) {
+			sema_err(s, n->loc, "Variable used before it was assigned: %s", n->var.name);
+			return NULL;
+		}
+		n->var.info = v;
+		t = v->type;
+		break;
+	}
+	case AST_MAP:
+		sema_map_keys(s, n);
+		t = sema_map_read(s, n);
+		break;
+	case AST_IDENT:
+		return ident(s, np);
+	case AST_CALL:
+		return sema_call(s, np);
+	case AST_BINOP:
+		t = binop(s, np);
+		break;
+	case AST_UNOP:
+		t = unop(s, np);
+		n = *np;
+		break;
+	case AST_TERNARY:
+		cond_expr(s, &n->cond.cond);
+		if (!sema_expr(s, &n->cond.then) || !sema_expr(s, &n->cond.els))
+			return NULL;
+		t = unify_branches(s, n, &n->cond.then, &n->cond.els);
+		break;
+	case AST_FIELD:
+		t = field(s, np);
+		break;
+	case AST_INDEX:
+		t = index_expr(s, np);
+		break;
+	case AST_TUPLE_INDEX: {
+		const struct type *tt = sema_expr(s, &n->tindex.e);
+
+		if (!tt)
+			return NULL;
+		if (tt->kind != TY_TUPLE && tt->kind != TY_RECORD) {
+			sema_err(s, n->loc, "Can not access index '%u' on expression of type '%s'",
+				 n->tindex.idx, sema_ty_name(s, tt));
+			return NULL;
+		}
+		if (n->tindex.idx >= tt->n_fields) {
+			sema_err(s, n->loc, "Invalid tuple index: %u. Found %u elements in tuple.",
+				 n->tindex.idx, tt->n_fields);
+			return NULL;
+		}
+		t = tt->fields[n->tindex.idx].type;
+		break;
+	}
+	case AST_CAST:
+		t = cast_expr(s, np);
+		break;
+	case AST_TUPLE:
+	case AST_RECORD:
+		t = tuple_expr(s, n);
+		break;
+	case AST_SIZEOF: {
+		const struct type *st;
+		struct ast_node *lit;
+
+		if (n->size.arg->kind == AST_TYPE)
+			st = sema_ty_resolve(s, n->size.arg);
+		else
+			st = sema_expr(s, &n->size.arg);
+		if (!st)
+			return NULL;
+		lit = ast_int(s->cx, n->loc, st->size);
+		lit->next = n->next;
+		*np = lit;
+		t = lit->type = sema_ty_int(s, 8, false);
+		n = lit;
+		break;
+	}
+	case AST_OFFSETOF: {
+		const struct type *st;
+		uint64_t off = 0;
+		struct ast_node *lit;
+
+		if (n->offsetof_.typ->kind == AST_TYPE)
+			st = sema_ty_resolve(s, n->offsetof_.typ);
+		else
+			st = sema_expr(s, &n->offsetof_.typ);
+		for (uint32_t i = 0; st && i < n->offsetof_.n_fields; i++) {
+			const struct type *fs = struct_fields(s, st);
+			const struct type *next = NULL;
+
+			for (uint32_t j = 0; j < fs->n_fields; j++)
+				if (fs->fields[j].name && !strcmp(fs->fields[j].name, n->offsetof_.fields[i])) {
+					off += fs->fields[j].offset;
+					next = fs->fields[j].type;
+				}
+			if (!next) {
+				sema_err(s, n->loc, "'%s' has no field named '%s'", sema_ty_name(s, fs),
+					 n->offsetof_.fields[i]);
+				return NULL;
+			}
+			st = next;
+		}
+		if (!st)
+			return NULL;
+		lit = ast_int(s->cx, n->loc, off);
+		lit->next = n->next;
+		*np = lit;
+		t = lit->type = sema_ty_int(s, 8, false);
+		n = lit;
+		break;
+	}
+	case AST_BLOCK_EXPR:
+		sema_scope_push(s);
+		for (struct ast_node **sp = &n->block.stmts; *sp; sp = &(*sp)->next)
+			stmt(s, sp);
+		t = n->block.expr ? sema_expr(s, &n->block.expr) : sema_ty_none(s);
+		sema_scope_pop(s);
+		break;
+	case AST_COMPTIME:
+		t = sema_expr(s, &n->size.arg);
+		*np = n->size.arg;
+		(*np)->next = n->next;
+		return t;
+	case AST_TYPEOF:
+		sema_err(s, n->loc, "typeof() can only be used in a cast or a declaration");
+		return NULL;
+	default:
+		sema_err(s, n->loc, "unexpected %s in an expression", ast_kind_names[n->kind]);
+		return NULL;
+	}
+	n->type = t;
+	return t;
+}
+
+/* ---- statements ---- */
+
+/* Assigning *rhs to variable @v: fix or widen its type, add a cast. */
+static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v, struct ast_node **rhs)
+{
+	const struct type *t = (*rhs)->type;
+
+	if (!t)
+		return;
+	if (t->kind == TY_NONE) {
+		sema_err(s, (*rhs)->loc, "Value '%s' cannot be assigned to a scratch variable.",
+			 sema_ty_name(s, t));
+		return;
+	}
+	if (sema_ty_is_agg(t) || t->kind == TY_MAP) {
+		sema_err(s, (*rhs)->loc, "Value '%s' cannot be assigned to a scratch variable.",
+			 sema_ty_name(s, t));
+		return;
+	}
+	if (!v->type) {
+		v->type = sema_ty_storage(s, t);
+	} else {
+		struct type *vt = (struct type *)v->type;
+
+		if (vt->kind == TY_STRING && t->kind == TY_STRING) {
+			if (t->size > vt->size)
+				vt->size = t->size;
+		} else if ((sema_ty_is_int(vt) || vt->kind == TY_BOOL) && (sema_ty_is_int(t) || t->kind == TY_BOOL)) {
+			if (vt->kind == TY_BOOL && t->kind != TY_BOOL)
+				goto mismatch;
+			if (vt->kind == TY_INT && t->kind == TY_BOOL)
+				goto mismatch;
+			if (vt->kind == TY_INT && !vt->is_signed && t->is_signed && !is_flex_literal(*rhs))
+				vt->is_signed = true;
+		} else if (vt->kind == TY_TUPLE && t->kind == TY_TUPLE && vt->n_fields == t->n_fields) {
+			/* widen string members */
+			bool changed = false;
+
+			for (uint32_t i = 0; i < vt->n_fields; i++) {
+				const struct type *a = vt->fields[i].type, *b = t->fields[i].type;
+
+				if (a->kind != b->kind)
+					goto mismatch;
+				if (a->kind == TY_STRING && b->size > a->size)
+					changed = true;
+			}
+			if (changed) {
+				const struct type **el = arena_alloc(s->a, sizeof(*el) * vt->n_fields);
+				struct type *nt;
+
+				for (uint32_t i = 0; i < vt->n_fields; i++) {
+					const struct type *a = vt->fields[i].type, *b = t->fields[i].type;
+
+					el[i] = a->kind == TY_STRING && b->size > a->size ? b : a;
+				}
+				nt = sema_ty_tuple(s, el, NULL, vt->n_fields);
+				*vt = *nt;
+			}
+		} else if (!sema_ty_equal(vt, t)) {
+			goto mismatch;
+		}
+	}
+	lhs->type = v->type;
+	sema_cast_to(s, rhs, v->type);
+	return;
+mismatch:
+	sema_err(s, lhs->loc, "Type mismatch for %s: trying to assign value of type '%s' when variable already contains a value of type '%s'",
+		 v->name, sema_ty_name(s, t), sema_ty_name(s, v->type));
+}
+
+static bool is_agg_call(const struct ast_node *n)
+{
+	int fn;
+
+	if (n->kind != AST_CALL)
+		return false;
+	fn = sema_builtin_lookup(n->call.name);
+	return fn == BI_COUNT || fn == BI_SUM || fn == BI_AVG || fn == BI_MIN || fn == BI_MAX ||
+	       fn == BI_STATS || fn == BI_HIST || fn == BI_LHIST || fn == BI_TSERIES;
+}
+
+static void assign(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *lhs = n->assign.lhs;
+
+	if (n->assign.op != AST_OP_NONE) {
+		/* x op= y  ->  x = x op y */
+		struct ast_node *cl = ast_clone(s->cx, lhs);
+
+		n->assign.rhs = ast_bin(s->cx, n->loc, n->assign.op, cl, n->assign.rhs);
+		n->assign.op = AST_OP_NONE;
+	}
+	if (lhs->kind == AST_MAP && is_agg_call(n->assign.rhs)) {
+		sema_map_keys(s, lhs);
+		if (sema_expr(s, &n->assign.rhs))
+			sema_map_agg(s, lhs, n->assign.rhs);
+		return;
+	}
+	if (!sema_expr(s, &n->assign.rhs))
+		return;
+	switch (lhs->kind) {
+	case AST_VAR: {
+		struct var_info *v = sema_var_lookup(s, lhs->var.name);
+
+		if (!v)
+			v = sema_var_declare(s, lhs->var.name, NULL);
+		lhs->var.info = v;
+		assign_var(s, lhs, v, &n->assign.rhs);
+		break;
+	}
+	case AST_MAP:
+		sema_map_keys(s, lhs);
+		sema_map_assign(s, lhs, &n->assign.rhs);
+		break;
+	case AST_DISCARD:
+		break;
+	default:
+		sema_err(s, lhs->loc, "Can not assign to this expression");
+	}
+}
+
+static void let(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *var = n->let.var;
+	const struct type *t = NULL;
+	struct var_info *v;
+
+	if (sema_var_lookup(s, var->var.name)) {
+		sema_err(s, var->loc, "Variable %s was already declared. Variable shadowing is not allowed.",
+			 var->var.name);
+	}
+	if (n->let.typ) {
+		t = sema_ty_resolve(s, n->let.typ);
+		if (t)
+			t = sema_ty_storage(s, t);
+	}
+	if (n->let.init && !sema_expr(s, &n->let.init))
+		return;
+	v = sema_var_declare(s, var->var.name, t);
+	var->var.info = v;
+	if (n->let.init)
+		assign_var(s, var, v, &n->let.init);
+	var->type = v->type;
+}
+
+static void loop_body(struct sema *s, struct ast_node *b)
+{
+	s->loop_depth++;
+	block(s, b);
+	s->loop_depth--;
+}
+
+static void stmt(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+
+	switch (n->kind) {
+	case AST_BLOCK:
+		block(s, n);
+		break;
+	case AST_EXPR_STMT: {
+		const struct type *t;
+
+		if (is_agg_call(n->stmt.expr)) {
+			sema_err(s, n->stmt.expr->loc, "%s() must be assigned directly to a map",
+				 n->stmt.expr->call.name);
+			break;
+		}
+		t = sema_expr(s, &n->stmt.expr);
+		(void)t;
+		break;
+	}
+	case AST_ASSIGN:
+		assign(s, n);
+		break;
+	case AST_LET:
+		let(s, n);
+		break;
+	case AST_IF:
+		cond_expr(s, &n->cond.cond);
+		block(s, n->cond.then);
+		if (n->cond.els) {
+			if (n->cond.els->kind == AST_IF)
+				stmt(s, &n->cond.els);
+			else
+				block(s, n->cond.els);
+		}
+		break;
+	case AST_WHILE:
+		cond_expr(s, &n->loop.cond);
+		loop_body(s, n->loop.body);
+		break;
+	case AST_UNROLL: {
+		int64_t k;
+
+		sema_expr(s, &n->loop.cond);
+		if (!sema_const_int(n->loop.cond, &k)) {
+			sema_err(s, n->loop.cond->loc, "unroll value must be a constant integer");
+		} else if (k < 1 || k > 100) {
+			sema_err(s, n->loop.cond->loc, k < 1 ? "unroll minimum value is 1" :
+				 "unroll maximum value is 100");
+		}
+		block(s, n->loop.body);
+		break;
+	}
+	case AST_FOR_RANGE: {
+		const struct type *a = sema_expr(s, &n->for_.iter), *b = sema_expr(s, &n->for_.end);
+		struct var_info *v;
+
+		if (a && !sema_ty_is_int(a))
+			sema_err(s, n->for_.iter->loc, "Loop range requires an integer for the start value");
+		if (b && !sema_ty_is_int(b))
+			sema_err(s, n->for_.end->loc, "Loop range requires an integer for the end value");
+		if (a && b && sema_ty_is_int(a) && sema_ty_is_int(b)) {
+			const struct type *ct = int_common(s, n->for_.iter, n->for_.end, AST_OP_ADD);
+
+			sema_cast_to(s, &n->for_.iter, ct);
+			sema_cast_to(s, &n->for_.end, ct);
+		}
+		sema_scope_push(s);
+		if (sema_var_lookup(s, n->for_.var->var.name))
+			sema_err(s, n->for_.var->loc, "Loop declaration shadows existing variable: %s",
+				 n->for_.var->var.name);
+		v = sema_var_declare(s, n->for_.var->var.name,
+				     n->for_.iter->type ? n->for_.iter->type : sema_ty_int(s, 8, true));
+		n->for_.var->var.info = v;
+		n->for_.var->type = v->type;
+		loop_body(s, n->for_.body);
+		sema_scope_pop(s);
+		break;
+	}
+	case AST_FOR_MAP: {
+		struct ast_node *m = n->for_.iter;
+		struct map_info *mi;
+		struct var_info *v;
+		const struct type *el[2];
+		bool saved = s->in_map_loop;
+
+		if (m->kind != AST_MAP || m->map.keys) {
+			sema_err(s, m->loc, "Loop expression must be a map");
+			break;
+		}
+		mi = sema_map_get(s, m);
+		if (!mi->value_type) {
+			if (!s->is_discovery)
+				sema_err(s, m->loc, "Undefined map: %s", m->map.name);
+			break;
+		}
+		if (!mi->key_type) {
+			sema_err(s, m->loc, "Maps used in a for-loop must have keys");
+			break;
+		}
+		if (mi->value_type->kind == TY_HIST || mi->value_type->kind == TY_LHIST ||
+		    mi->value_type->kind == TY_STATS || mi->value_type->kind == TY_TSERIES) {
+			sema_err(s, m->loc, "Loop expression does not support type: %s",
+				 sema_ty_name(s, mi->value_type));
+			break;
+		}
+		m->type = mi->value_type;
+		el[0] = mi->key_type;
+		el[1] = mi->value_type;
+		if (sema_ty_is_agg(el[1]))
+			el[1] = sema_ty_int(s, 8, mi->value_type->kind != TY_COUNT);
+		sema_scope_push(s);
+		v = sema_var_declare(s, n->for_.var->var.name, sema_ty_tuple(s, el, NULL, 2));
+		n->for_.var->var.info = v;
+		n->for_.var->type = v->type;
+		s->in_map_loop = true;
+		loop_body(s, n->for_.body);
+		s->in_map_loop = saved;
+		sema_scope_pop(s);
+		break;
+	}
+	case AST_JUMP:
+		if (n->jump.kind == JUMP_RETURN) {
+			if (n->jump.value)
+				sema_expr(s, &n->jump.value);
+		} else if (!s->loop_depth) {
+			sema_err(s, n->loc, "'%s' statement is not allowed outside of a loop",
+				 n->jump.kind == JUMP_BREAK ? "break" : "continue");
+		}
+		break;
+	default:
+		if (n->kind >= AST_INT)
+			sema_expr(s, np);
+		else
+			sema_err(s, n->loc, "unexpected %s", ast_kind_names[n->kind]);
+	}
+}
+
+static void block(struct sema *s, struct ast_node *b)
+{
+	if (!b)
+		return;
+	if (b->kind != AST_BLOCK) {
+		struct ast_node *tmp = b;
+
+		stmt(s, &tmp);
+		return;
+	}
+	sema_scope_push(s);
+	for (struct ast_node **sp = &b->block.stmts; *sp; sp = &(*sp)->next)
+		stmt(s, sp);
+	sema_scope_pop(s);
+}
+
+static void probe_walk(struct sema *s, struct ast_node *p, struct ast_node *pred, struct ast_node *body,
+		       struct ast_node **pred_slot)
+{
+	s->probe = p;
+	s->pinfo = p->probe.info;
+	s->pctx = p->probe.info ? p->probe.info->ctx : NULL;
+	s->scope = NULL;
+	s->loop_depth = 0;
+	sema_scope_push(s);
+	if (pred) {
+		struct ast_node *tmp = pred;
+
+		cond_expr(s, pred_slot ? pred_slot : &tmp);
+	}
+	block(s, body);
+	sema_scope_pop(s);
+}
+
+void sema_types(struct sema *s)
+{
+	struct ast_node *it;
+
+	/* discovery: learn map types from every probe first */
+	s->is_discovery = true;
+	for (it = s->prog->program.items; it; it = it->next) {
+		struct ast_node *pred, *body;
+
+		if (it->kind != AST_PROBE)
+			continue;
+		pred = it->probe.pred ? ast_clone(s->cx, it->probe.pred) : NULL;
+		body = ast_clone(s->cx, it->probe.body);
+		probe_walk(s, it, pred, body, &pred);
+	}
+	s->is_discovery = false;
+	for (it = s->prog->program.items; it; it = it->next) {
+		if (it->kind != AST_PROBE)
+			continue;
+		probe_walk(s, it, it->probe.pred, it->probe.body, &it->probe.pred);
+	}
+	s->probe = NULL;
+	s->pinfo = NULL;
+	s->pctx = NULL;
+}
