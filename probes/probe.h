@@ -107,6 +107,12 @@ bool probe_glob_match(const char *pattern, const char *s);
 /* True if @s contains a wildcard as bpftrace sees one ('*', or '[' with ']'). */
 bool probe_has_wildcard(const char *s);
 
+/* Parses an unsigned number as bpftrace's attach points accept it: decimal,
+ * 0x hex, 0b binary, 0 octal, '_' separators, 1eN exponents, and the suffixes
+ * ns/us/ms/s/m/h/d (scaled to ns) and u/l/ul/ll/ull. 0 or -EINVAL/-ERANGE;
+ * *why gets a short reason ("invalid integer", "invalid trailing bytes"). */
+int probe_parse_uint(const char *s, uint64_t *out, const char **why);
+
 /* -l [PATTERN]: prints every probe matching a full pattern across probe types,
  * as bpftrace -l does: "tracepoint:syscalls:sys_enter_*", "*open*" (no ':'
  * means "*:PATTERN"), "software:*", NULL or "*" for everything; several

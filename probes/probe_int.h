@@ -30,12 +30,6 @@ extern const struct probe_ops fexit_probe;
 extern const struct probe_ops iter_probe;
 extern const struct probe_ops rawtracepoint_probe;
 
-/* Parses an unsigned number as bpftrace's attach points accept it: decimal,
- * 0x hex, 0b binary, 0 octal, '_' separators, 1eN exponents, and the suffixes
- * ns/us/ms/s/m/h/d (scaled to ns) and u/l/ul/ll/ull. 0 or -EINVAL/-ERANGE;
- * *why gets a short reason ("invalid integer", "invalid trailing bytes"). */
-int probe_parse_uint(const char *s, uint64_t *out, const char **why);
-
 /* A new target in @a for @ops with the common fields filled. */
 struct probe_target *probe_target_new(struct arena *a, const struct probe_ops *ops,
 				      const char *target, const char *func, const char *full);
@@ -80,6 +74,15 @@ const struct type *probe_type_from_c(struct arena *a, const struct btf *btf, con
 /* The vmlinux BTF of @env, or NULL. */
 const struct btf *probe_env_btf(const struct probe_env *env);
 
+/* begin/end/self: bare "raw_tp" programs the runtime test-runs. */
+int probe_expand_special(const struct probe_ops *ops, const struct ast_node *ap,
+			 struct ptrvec *out, struct arena *a, struct diag *d);
+const char *probe_section_special(const struct probe_target *t, struct arena *a);
+int probe_context_special(const struct probe_env *env, const struct probe_target *t,
+			  struct probe_ctx *out, struct arena *a, struct diag *d);
+int probe_attach_special(struct bpf_program *prog, const struct probe_target *t,
+			 struct ptrvec *links);
+
 /* Shared list/section callbacks. */
 const char *probe_section_perf(const struct probe_target *t, struct arena *a);
 int probe_context_perf(const struct probe_env *env, const struct probe_target *t,
@@ -100,8 +103,45 @@ struct probe_perf_event {
 int probe_expand_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
 		      uint32_t perf_type, const struct ast_node *ap, struct ptrvec *out,
 		      struct arena *a, struct diag *d);
+/* Attaches @t's perf event on every online CPU (software, hardware). */
+int probe_attach_perf(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links);
 int probe_list_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
 		    const char *glob, FILE *out);
+
+/* kprobe/kretprobe (kprobe.c). */
+int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
+			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
+			struct diag *d);
+const char *probe_kprobe_section(const struct probe_target *t, struct arena *a);
+int probe_kprobe_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d);
+int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links);
+int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      FILE *out);
+int probe_kprobe_available(const struct probe_env *env, const char **why);
+
+/* fentry/fexit (fentry.c). */
+int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env,
+			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
+			struct diag *d);
+const char *probe_fentry_section(const struct probe_target *t, struct arena *a);
+int probe_fentry_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d);
+int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links);
+int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      FILE *out);
+int probe_fentry_available(const struct probe_env *env, const char **why);
+
+/* uprobe/uretprobe/usdt (uprobe.c). */
+int probe_uprobe_available(const struct probe_env *env, const char **why);
+int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
+			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
+			struct diag *d);
+const char *probe_uprobe_section(const struct probe_target *t, struct arena *a);
+int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links);
 
 /* Prints "<type>:<item>" for each item of @items matching @glob. */
 void probe_print_matches(FILE *out, const char *type, const struct strvec *items, const char *glob);

@@ -1,0 +1,317 @@
+/* fentry.c — `fentry:[<module>:]<function>` (f, kfunc): BPF trampoline probes
+ * on kernel function entry, with typed arguments from BTF. The helpers here
+ * serve fexit.c too.
+ *
+ * Targets are the FUNC entries of vmlinux BTF (restricted to functions listed
+ * in available_filter_functions when that file exists); the module part is
+ * "vmlinux". available() loads a minimal tracing program against a kernel
+ * function and attaches it: kernels without BPF trampolines refuse. */
+#include "probes/probe_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+static struct btf *fe_btf(const struct probe_env *env, bool *owned)
+{
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+
+	*owned = false;
+	if (btf || !env->btf_path)
+		return btf;
+	btf = btf__parse(env->btf_path, NULL);
+	if (!btf || libbpf_get_error(btf))
+		return NULL;
+	*owned = true;
+	return btf;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted "vmlinux:<func>" of traceable BTF functions. */
+static void fe_all(const struct probe_env *env, const struct btf *btf, struct strvec *out)
+{
+	struct strvec traceable = { 0 };
+	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
+	FILE *f = fopen(path, "r");
+	struct strvec raw = { 0 };
+
+	free(path);
+	if (f) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while ((n = getline(&line, &cap, f)) > 0) {
+			char *sp = strpbrk(line, " \n");
+
+			if (sp)
+				*sp = 0;
+			strvec_push(&traceable, line);
+		}
+		free(line);
+		fclose(f);
+		strvec_sort(&traceable);
+	}
+	if (!btf)
+		goto done;
+	for (uint32_t id = 1, n = btf__type_cnt(btf); id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (f && !bsearch(&name, traceable.v, traceable.n, sizeof(char *), cmp_strp))
+			continue;
+		strvec_push_owned(&raw, xasprintf("vmlinux:%s", name));
+	}
+	strvec_sort(&raw);
+	for (size_t i = 0; i < raw.n; i++) {
+		if (out->n && strcmp(out->v[out->n - 1], raw.v[i]) == 0) {
+			free(raw.v[i]);
+			continue;
+		}
+		strvec_push_owned(out, raw.v[i]);
+	}
+	free(raw.v);
+done:
+	strvec_fini(&traceable);
+}
+
+int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env,
+			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
+			struct diag *d)
+{
+	const char *mod = "*", *func;
+	bool is_ret = strcmp(ops->name, "fexit") == 0, owned;
+	struct strvec all = { 0 };
+	struct btf *btf;
+
+	if (ap->attach.n_parts == 2) {
+		mod = ap->attach.parts[0];
+		func = ap->attach.parts[1];
+	} else if (ap->attach.n_parts == 1) {
+		func = ap->attach.parts[0];
+	} else if (ap->attach.n_parts == 3 && strcmp(ap->attach.parts[0], "bpf") == 0) {
+		diag_error(d, ap->loc, "%s:bpf probes are not supported yet", ops->name);
+		return -EOPNOTSUPP;
+	} else {
+		probe_arg_count_error(d, ap, ops, 1, 3);
+		return -EINVAL;
+	}
+	if (!*func) {
+		diag_error(d, ap->loc, "fentry/fexit should specify a function");
+		return -EINVAL;
+	}
+	btf = fe_btf(env, &owned);
+	if (!btf)
+		return 0;
+	if (!probe_has_wildcard(func) && !probe_has_wildcard(mod)) {
+		if (strcmp(mod, "vmlinux") == 0 && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
+			struct probe_target *t = probe_target_new(
+				a, ops, func, func, arena_printf(a, "%s:vmlinux:%s", ops->name, func));
+
+			t->path = "vmlinux";
+			t->is_ret = is_ret;
+			ptrvec_push(out, t);
+		}
+		goto out;
+	}
+	fe_all(env, btf, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		char *colon = strchr(all.v[i], ':');
+
+		*colon = 0;
+		if (probe_glob_match(mod, all.v[i]) && probe_glob_match(func, colon + 1)) {
+			struct probe_target *t = probe_target_new(
+				a, ops, colon + 1, colon + 1,
+				arena_printf(a, "%s:%s:%s", ops->name, all.v[i], colon + 1));
+
+			t->path = str_intern0(a, all.v[i]);
+			t->is_ret = is_ret;
+			ptrvec_push(out, t);
+		}
+		*colon = ':';
+	}
+	strvec_fini(&all);
+out:
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+const char *probe_fentry_section(const struct probe_target *t, struct arena *a)
+{
+	return arena_printf(a, "%s/%s", t->is_ret ? "fexit" : "fentry", t->target);
+}
+
+static int fe_context(const struct probe_env *env, const struct probe_target *t,
+		      struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	struct btf *btf;
+	bool owned;
+	int32_t id;
+	const struct btf_type *proto;
+	const struct btf_param *p;
+	struct type *rec;
+	uint16_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_TRAMPOLINE;
+	btf = fe_btf(env, &owned);
+	if (!btf)
+		return 0;
+	id = btf__find_by_name_kind(btf, t->target, BTF_KIND_FUNC);
+	if (id <= 0)
+		goto out;
+	proto = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (!proto || !btf_is_func_proto(proto))
+		goto out;
+	n = btf_vlen(proto);
+	p = btf_params(proto);
+	rec = probe_type_new(a, TY_RECORD, (uint32_t)(n + (t->is_ret ? 1 : 0)) * 8);
+	rec->align = 8;
+	rec->is_ctx = true;
+	rec->as = AS_KERNEL;
+	rec->fields = arena_alloc(a, (n + 1) * sizeof(*rec->fields));
+	for (uint16_t i = 0; i < n; i++) {
+		struct type_field *f = &rec->fields[rec->n_fields++];
+		const char *pname = btf__name_by_offset(btf, p[i].name_off);
+
+		f->name = str_intern0(a, pname && *pname ? pname : arena_printf(a, "arg%u", i));
+		f->type = probe_type_from_btf(a, btf, (int32_t)p[i].type);
+		f->offset = (uint32_t)i * 8;
+	}
+	if (t->is_ret) {
+		struct type_field *f = &rec->fields[rec->n_fields++];
+
+		f->name = str_intern0(a, "retval");
+		f->type = probe_type_from_btf(a, btf, (int32_t)proto->type);
+		f->offset = (uint32_t)n * 8;
+	}
+	out->args = rec;
+	out->has_args = true;
+	out->max_argn = n;
+out:
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links)
+{
+	struct bpf_link *link = bpf_program__attach_trace(prog);
+
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	ptrvec_push(links, link);
+	return 0;
+}
+
+int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      FILE *out)
+{
+	struct strvec all = { 0 };
+	struct btf *btf;
+	bool owned;
+	char *g;
+
+	if (!glob)
+		glob = "*";
+	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
+	btf = fe_btf(env, &owned);
+	fe_all(env, btf, &all);
+	probe_print_matches(out, ops->name, &all, g);
+	strvec_fini(&all);
+	free(g);
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+int probe_fentry_available(const struct probe_env *env, const char **why)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	struct btf *btf;
+	bool owned;
+	int32_t id = -1;
+	int fd, lfd, err = 0;
+
+	btf = fe_btf(env, &owned);
+	if (!btf) {
+		*why = "fentry/fexit need kernel BTF (/sys/kernel/btf/vmlinux is missing)";
+		return -ENOENT;
+	}
+	id = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	if (id <= 0)
+		id = btf__find_by_name_kind(btf, "vfs_read", BTF_KIND_FUNC);
+	if (owned)
+		btf__free(btf);
+	if (id <= 0) {
+		*why = "no kernel function to test fentry support with was found in BTF";
+		return -ENOENT;
+	}
+	opts.expected_attach_type = BPF_TRACE_FENTRY;
+	opts.attach_btf_id = (uint32_t)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "scry_fentry_probe", "GPL", prog, 2, &opts);
+	if (fd < 0) {
+		err = -errno;
+		*why = err == -EPERM ? "loading fentry programs is not permitted (bpf: Operation not permitted)"
+				     : "this kernel cannot load fentry/fexit programs (BPF_PROG_TYPE_TRACING)";
+		return err;
+	}
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
+	if (lfd < 0) {
+		err = -errno;
+		*why = "this kernel has no BPF trampoline support (fentry attach failed)";
+	} else {
+		close(lfd);
+	}
+	close(fd);
+	return err;
+}
+
+static int fentry_expand(const struct probe_env *env, const struct ast_node *ap,
+			 struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	return probe_fentry_expand(&fentry_probe, env, ap, out, a, d);
+}
+
+static int fentry_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
+{
+	return probe_fentry_list(&fentry_probe, env, glob, out);
+}
+
+const struct probe_ops fentry_probe = {
+	.name = "fentry",
+	.aliases = (const char *const[]){ "f", "kfunc", NULL },
+	.min_parts = 1,
+	.max_parts = 3,
+	.expand = fentry_expand,
+	.section = probe_fentry_section,
+	.context = fe_context,
+	.attach = probe_fentry_attach,
+	.list = fentry_list,
+	.available = probe_fentry_available,
+};
+
+/* fexit shares everything but the name (fexit.c keeps the export apart). */
+int probe_fentry_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	return fe_context(env, t, out, a, d);
+}

@@ -1,0 +1,223 @@
+/* kprobe.c — `kprobe:[<module>:]<function>[+<offset>]` (k): dynamic kernel
+ * function entry probes. The helpers here serve kretprobe.c too.
+ *
+ * Targets: a plain function name is taken as written; wildcards are matched
+ * against <tracefs>/available_filter_functions ("name [module]" lines).
+ * available() checks for the kprobe PMU or tracefs kprobe_events: kernels
+ * built without CONFIG_KPROBES have neither. */
+#include "probes/probe_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <bpf/libbpf.h>
+
+static bool path_exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+/* "func" or "module:func" lines of available_filter_functions, sorted. */
+static int kp_traceable(const struct probe_env *env, bool with_module, struct strvec *out)
+{
+	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
+	FILE *f = fopen(path, "r");
+	struct strvec raw = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	free(path);
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *sp, *mod = "vmlinux";
+
+		while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+			line[--n] = 0;
+		sp = strchr(line, ' ');
+		if (sp) {
+			*sp = 0;
+			mod = strchr(sp + 1, '[');
+			if (mod) {
+				char *end = strchr(++mod, ']');
+
+				if (end)
+					*end = 0;
+			} else {
+				mod = "vmlinux";
+			}
+		}
+		if (strstr(line, ".part.") || strncmp(line, "__ftrace_invalid_address__", 26) == 0)
+			continue;
+		if (with_module)
+			strvec_push_owned(&raw, xasprintf("%s:%s", mod, line));
+		else
+			strvec_push(&raw, line);
+	}
+	free(line);
+	fclose(f);
+	strvec_sort(&raw);
+	for (size_t i = 0; i < raw.n; i++) {
+		if (out->n && strcmp(out->v[out->n - 1], raw.v[i]) == 0) {
+			free(raw.v[i]);
+			continue;
+		}
+		strvec_push_owned(out, raw.v[i]);
+	}
+	free(raw.v);
+	return 0;
+}
+
+int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
+			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
+			struct diag *d)
+{
+	const char *mod = NULL, *func, *plus, *why;
+	uint64_t off = 0;
+	bool is_ret = strcmp(ops->name, "kretprobe") == 0;
+	struct probe_target *t;
+
+	if (ap->attach.n_parts == 2) {
+		mod = ap->attach.parts[0];
+		func = ap->attach.parts[1];
+	} else if (ap->attach.n_parts == 1) {
+		func = ap->attach.parts[0];
+	} else {
+		probe_arg_count_error(d, ap, ops, 1, 2);
+		return -EINVAL;
+	}
+	plus = strchr(func, '+');
+	if (plus) {
+		if (is_ret) {
+			diag_error(d, ap->loc, "Offset not allowed");
+			return -EINVAL;
+		}
+		if (strchr(plus + 1, '+')) {
+			diag_error(d, ap->loc, "Cannot take more than one offset");
+			return -EINVAL;
+		}
+		if (probe_parse_uint(plus + 1, &off, &why)) {
+			diag_error(d, ap->loc, "Invalid offset: %s: %s", why, plus + 1);
+			return -EINVAL;
+		}
+		func = arena_strndup(a, func, (size_t)(plus - func));
+	}
+	if (!*func) {
+		diag_error(d, ap->loc, "kprobes should be attached to a function or an address");
+		return -EINVAL;
+	}
+	if (!probe_has_wildcard(func) && !(mod && probe_has_wildcard(mod))) {
+		t = probe_target_new(a, ops, func, func,
+				     off ? arena_printf(a, "%s:%s+%llu", ops->name, func,
+							(unsigned long long)off)
+					 : arena_printf(a, "%s:%s", ops->name, func));
+		t->offset = off;
+		t->is_ret = is_ret;
+		ptrvec_push(out, t);
+		return 0;
+	}
+	{
+		struct strvec all = { 0 };
+
+		kp_traceable(env, true, &all);
+		for (size_t i = 0; i < all.n; i++) {
+			char *colon = strchr(all.v[i], ':');
+
+			*colon = 0;
+			if ((!mod || probe_glob_match(mod, all.v[i])) &&
+			    probe_glob_match(func, colon + 1)) {
+				t = probe_target_new(
+					a, ops, colon + 1, colon + 1,
+					mod ? arena_printf(a, "%s:%s:%s", ops->name, all.v[i], colon + 1)
+					    : arena_printf(a, "%s:%s", ops->name, colon + 1));
+				t->is_ret = is_ret;
+				ptrvec_push(out, t);
+			}
+			*colon = ':';
+		}
+		strvec_fini(&all);
+	}
+	return 0;
+}
+
+const char *probe_kprobe_section(const struct probe_target *t, struct arena *a)
+{
+	return arena_printf(a, "%s/%s", t->is_ret ? "kretprobe" : "kprobe", t->target);
+}
+
+int probe_kprobe_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_PT_REGS;
+	out->max_argn = 6;
+	return 0;
+}
+
+int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, opts);
+	struct bpf_link *link;
+
+	opts.retprobe = t->is_ret;
+	opts.offset = t->offset;
+	link = bpf_program__attach_kprobe_opts(prog, t->target, &opts);
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	ptrvec_push(links, link);
+	return 0;
+}
+
+int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      FILE *out)
+{
+	struct strvec all = { 0 };
+	bool with_module = glob && strchr(glob, ':');
+
+	kp_traceable(env, with_module, &all);
+	probe_print_matches(out, ops->name, &all, glob);
+	strvec_fini(&all);
+	return 0;
+}
+
+int probe_kprobe_available(const struct probe_env *env, const char **why)
+{
+	char *p = xasprintf("%s/kprobe_events", env->tracefs);
+	bool ok = path_exists(p) || path_exists("/sys/bus/event_source/devices/kprobe");
+
+	free(p);
+	if (ok)
+		return 0;
+	*why = "this kernel has no kprobe support (CONFIG_KPROBES is not set)";
+	return -EOPNOTSUPP;
+}
+
+static int kprobe_expand(const struct probe_env *env, const struct ast_node *ap,
+			 struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	return probe_kprobe_expand(&kprobe_probe, env, ap, out, a, d);
+}
+
+static int kprobe_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
+{
+	return probe_kprobe_list(&kprobe_probe, env, glob, out);
+}
+
+const struct probe_ops kprobe_probe = {
+	.name = "kprobe",
+	.aliases = (const char *const[]){ "k", NULL },
+	.min_parts = 1,
+	.max_parts = 2,
+	.expand = kprobe_expand,
+	.section = probe_kprobe_section,
+	.context = probe_kprobe_context,
+	.attach = probe_kprobe_attach,
+	.list = kprobe_list,
+	.available = probe_kprobe_available,
+};

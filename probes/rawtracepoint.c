@@ -1,0 +1,293 @@
+/* rawtracepoint.c — `rawtracepoint:[<module>:]<name>` (rt): raw tracepoints,
+ * whose context is the u64 argument array of the tracepoint call.
+ *
+ * Targets and argument types come from vmlinux BTF: each raw tracepoint has a
+ * FUNC `__probestub_<name>` (older kernels: `__traceiter_<name>`) whose
+ * FUNC_PROTO starts with `void *__data` followed by the tracepoint's arguments.
+ * Without BTF, names come from <tracefs>/available_events and args are unknown.
+ * The module part is "vmlinux" for built-in tracepoints. */
+#include "probes/probe_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define RT_MAX_ARGS 6
+
+static const char *const rt_prefixes[] = { "__probestub_", "__traceiter_" };
+
+/* The vmlinux BTF from @env, or parsed from env->btf_path (then *owned). */
+static struct btf *rt_btf(const struct probe_env *env, bool *owned)
+{
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+
+	*owned = false;
+	if (btf || !env->btf_path)
+		return btf;
+	btf = btf__parse(env->btf_path, NULL);
+	if (!btf || libbpf_get_error(btf))
+		return NULL;
+	*owned = true;
+	return btf;
+}
+
+/* The FUNC_PROTO id of raw tracepoint @name, or 0. */
+static int32_t rt_proto(const struct btf *btf, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rt_prefixes); i++) {
+		char *fn = xasprintf("%s%s", rt_prefixes[i], name);
+		int32_t id = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC);
+
+		free(fn);
+		if (id > 0) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+
+			t = btf__type_by_id(btf, t->type);
+			if (t && btf_is_func_proto(t))
+				return (int32_t)btf__type_by_id(btf, id)->type;
+		}
+	}
+	return 0;
+}
+
+/* "vmlinux:<name>" for every raw tracepoint, sorted; 0 or -errno. */
+static int rt_all(const struct probe_env *env, const struct btf *btf, struct strvec *out)
+{
+	struct strvec raw = { 0 };
+
+	if (btf) {
+		uint32_t n = btf__type_cnt(btf);
+
+		for (uint32_t id = 1; id < n; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+			const char *name;
+
+			if (!btf_is_func(t))
+				continue;
+			name = btf__name_by_offset(btf, t->name_off);
+			if (!name || name[0] != '_' || name[1] != '_')
+				continue;
+			for (size_t i = 0; i < ARRAY_SIZE(rt_prefixes); i++) {
+				size_t len = strlen(rt_prefixes[i]);
+
+				if (strncmp(name, rt_prefixes[i], len) != 0)
+					continue;
+				proto = btf__type_by_id(btf, t->type);
+				if (!proto || !btf_is_func_proto(proto) ||
+				    btf_vlen(proto) > RT_MAX_ARGS)
+					break;
+				strvec_push_owned(&raw, xasprintf("vmlinux:%s", name + len));
+				break;
+			}
+		}
+	} else {
+		char *path = xasprintf("%s/available_events", env->tracefs);
+		FILE *f = fopen(path, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t len;
+
+		free(path);
+		if (!f)
+			return -errno;
+		while ((len = getline(&line, &cap, f)) > 0) {
+			char *colon = strchr(line, ':');
+
+			while (len && (line[len - 1] == '\n' || line[len - 1] == ' '))
+				line[--len] = 0;
+			if (colon)
+				strvec_push_owned(&raw, xasprintf("vmlinux:%s", colon + 1));
+		}
+		free(line);
+		fclose(f);
+	}
+	strvec_sort(&raw);
+	for (size_t i = 0; i < raw.n; i++) {
+		if (out->n && strcmp(out->v[out->n - 1], raw.v[i]) == 0) {
+			free(raw.v[i]);
+			continue;
+		}
+		strvec_push_owned(out, raw.v[i]);
+	}
+	free(raw.v);
+	return 0;
+}
+
+static int rt_expand(const struct probe_env *env, const struct ast_node *ap, struct ptrvec *out,
+		     struct arena *a, struct diag *d)
+{
+	const char *mod, *name;
+	struct strvec all = { 0 };
+	struct btf *btf;
+	bool owned;
+
+	if (ap->attach.n_parts == 2) {
+		mod = ap->attach.parts[0];
+		name = ap->attach.parts[1];
+	} else if (ap->attach.n_parts == 1) {
+		mod = "*";
+		name = ap->attach.parts[0];
+	} else {
+		probe_arg_count_error(d, ap, &rawtracepoint_probe, 2, 1);
+		return -EINVAL;
+	}
+	if (!*name) {
+		diag_error(d, ap->loc, "rawtracepoint should be attached to a function");
+		return -EINVAL;
+	}
+	btf = rt_btf(env, &owned);
+	rt_all(env, btf, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		char *colon = strchr(all.v[i], ':');
+
+		*colon = 0;
+		if (probe_glob_match(mod, all.v[i]) && probe_glob_match(name, colon + 1)) {
+			struct probe_target *t = probe_target_new(
+				a, &rawtracepoint_probe, colon + 1, colon + 1,
+				arena_printf(a, "rawtracepoint:%s:%s", all.v[i], colon + 1));
+
+			t->path = str_intern0(a, all.v[i]);
+			ptrvec_push(out, t);
+		}
+		*colon = ':';
+	}
+	strvec_fini(&all);
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+static const char *rt_section(const struct probe_target *t, struct arena *a)
+{
+	return arena_printf(a, "raw_tp/%s", t->target);
+}
+
+static int rt_context(const struct probe_env *env, const struct probe_target *t,
+		      struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	struct btf *btf;
+	bool owned;
+	int32_t proto_id;
+	const struct btf_type *proto;
+	const struct btf_param *p;
+	struct type *rec;
+	uint16_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_RAW_TP;
+	out->max_argn = RT_MAX_ARGS;
+	btf = rt_btf(env, &owned);
+	if (!btf)
+		return 0;
+	proto_id = rt_proto(btf, t->target);
+	if (!proto_id)
+		goto out;
+	proto = btf__type_by_id(btf, proto_id);
+	n = btf_vlen(proto);
+	p = btf_params(proto);
+	rec = probe_type_new(a, TY_RECORD, n > 1 ? (uint32_t)(n - 1) * 8 : 0);
+	rec->align = 8;
+	rec->is_ctx = true;
+	rec->as = AS_KERNEL;
+	rec->fields = arena_alloc(a, (n ? n : 1) * sizeof(*rec->fields));
+	for (uint16_t i = 1; i < n; i++) {
+		struct type_field *f = &rec->fields[rec->n_fields++];
+		const char *pname = btf__name_by_offset(btf, p[i].name_off);
+
+		f->name = str_intern0(a, pname && *pname ? pname : arena_printf(a, "arg%u", i - 1));
+		f->type = probe_type_from_btf(a, btf, (int32_t)p[i].type);
+		f->offset = (uint32_t)(i - 1) * 8;
+	}
+	out->args = rec;
+	out->has_args = true;
+	out->max_argn = n > 1 ? n - 1 : 0;
+out:
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+static int rt_attach(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links)
+{
+	struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, t->target);
+
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	ptrvec_push(links, link);
+	return 0;
+}
+
+static void rt_dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	sbuf_vprintf(ctx, fmt, args);
+}
+
+static void rt_print_args(const struct btf *btf, const char *name, FILE *out)
+{
+	int32_t proto_id = rt_proto(btf, name);
+	const struct btf_type *proto;
+	const struct btf_param *p;
+	struct btf_dump *dump;
+	struct sbuf b = { 0 };
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts);
+
+	if (!proto_id)
+		return;
+	dump = btf_dump__new(btf, rt_dump_printf, &b, NULL);
+	if (!dump || libbpf_get_error(dump))
+		return;
+	opts.field_name = "";
+	proto = btf__type_by_id(btf, proto_id);
+	p = btf_params(proto);
+	for (uint16_t i = 1; i < btf_vlen(proto); i++) {
+		sbuf_reset(&b);
+		if (btf_dump__emit_type_decl(dump, p[i].type, &opts))
+			break;
+		fprintf(out, "    %s %s\n", sbuf_str(&b), btf__name_by_offset(btf, p[i].name_off));
+	}
+	btf_dump__free(dump);
+	sbuf_fini(&b);
+}
+
+static int rt_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
+{
+	struct strvec all = { 0 };
+	struct btf *btf;
+	bool owned;
+	char *g;
+	int err;
+
+	if (!glob)
+		glob = "*";
+	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
+	btf = rt_btf(env, &owned);
+	err = rt_all(env, btf, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		if (!probe_glob_match(g, all.v[i]))
+			continue;
+		fprintf(out, "rawtracepoint:%s\n", all.v[i]);
+		if (verbose && btf)
+			rt_print_args(btf, strchr(all.v[i], ':') + 1, out);
+	}
+	strvec_fini(&all);
+	free(g);
+	if (owned)
+		btf__free(btf);
+	return err;
+}
+
+const struct probe_ops rawtracepoint_probe = {
+	.name = "rawtracepoint",
+	.aliases = (const char *const[]){ "rt", NULL },
+	.min_parts = 1,
+	.max_parts = 2,
+	.expand = rt_expand,
+	.section = rt_section,
+	.context = rt_context,
+	.attach = rt_attach,
+	.list = rt_list,
+};

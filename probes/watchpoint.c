@@ -1,0 +1,74 @@
+/* watchpoint.c — `watchpoint:<address>:<length>:<mode>` (w): hardware
+ * breakpoints on memory accesses (perf PERF_TYPE_BREAKPOINT). Parsing and the
+ * feature check only for now; attaching comes later. */
+#include "probes/probe_int.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int wp_expand(const struct probe_env *env, const struct ast_node *ap, struct ptrvec *out,
+		     struct arena *a, struct diag *d)
+{
+	uint64_t addr, len;
+	const char *why, *mode;
+	struct probe_target *t;
+
+	if (ap->attach.n_parts != 3) {
+		probe_arg_count_error(d, ap, &watchpoint_probe, 3, 3);
+		return -EINVAL;
+	}
+	if (probe_parse_uint(ap->attach.parts[0], &addr, &why)) {
+		diag_error(d, ap->loc, "Invalid function/address argument: %s: %s", why,
+			   ap->attach.parts[0]);
+		return -EINVAL;
+	}
+	if (probe_parse_uint(ap->attach.parts[1], &len, &why)) {
+		diag_error(d, ap->loc, "Invalid length argument: %s: %s", why, ap->attach.parts[1]);
+		return -EINVAL;
+	}
+	mode = ap->attach.parts[2];
+	if (!addr) {
+		diag_error(d, ap->loc, "watchpoint must be attached to a non-zero address");
+		return -EINVAL;
+	}
+	if (len != 1 && len != 2 && len != 4 && len != 8) {
+		diag_error(d, ap->loc, "watchpoint length must be one of (1,2,4,8)");
+		return -EINVAL;
+	}
+	if (!*mode || strspn(mode, "rwx") != strlen(mode)) {
+		diag_error(d, ap->loc, "watchpoint mode must be combination of (r,w,x)");
+		return -EINVAL;
+	}
+	t = probe_target_new(a, &watchpoint_probe, arena_printf(a, "%llu:%llu:%s",
+								 (unsigned long long)addr,
+								 (unsigned long long)len, mode),
+			     "", arena_printf(a, "watchpoint:%llu:%llu:%s", (unsigned long long)addr,
+					      (unsigned long long)len, mode));
+	t->offset = addr;
+	t->period = len;
+	t->pid = env->pid;
+	ptrvec_push(out, t);
+	return 0;
+}
+
+static int wp_available(const struct probe_env *env, const char **why)
+{
+	struct stat st;
+
+	if (stat("/sys/bus/event_source/devices/breakpoint", &st) == 0)
+		return 0;
+	*why = "this kernel has no hardware breakpoint support (CONFIG_HAVE_HW_BREAKPOINT)";
+	return -EOPNOTSUPP;
+}
+
+const struct probe_ops watchpoint_probe = {
+	.name = "watchpoint",
+	.aliases = (const char *const[]){ "w", NULL },
+	.min_parts = 3,
+	.max_parts = 3,
+	.expand = wp_expand,
+	.section = probe_section_perf,
+	.context = probe_context_perf,
+	.available = wp_available,
+};
