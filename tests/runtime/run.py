@@ -23,6 +23,7 @@ Directives:
     AFTER cmd        shell command started once probes are attached
     SIGNAL TERM|INT  signal sent at timeout (default INT)
     RETURN_CODE n    expected exit status
+    WILL_FAIL        the exit status must not be 0
     NO_LEAK          no BPF program the case loaded is still loaded afterwards
                      (compared by program id with `bpftool prog list -j`)
     NEEDS x          skip the case unless placeholder {{x}} is available
@@ -56,6 +57,7 @@ class Case:
         self.after = None
         self.signal = signal.SIGINT
         self.rc = None
+        self.will_fail = False
         self.no_leak = False
         self.needs = []
 
@@ -93,6 +95,8 @@ def parse(path):
                 cur.signal = signal.SIGTERM if val.strip() == "TERM" else signal.SIGINT
             elif key == "RETURN_CODE":
                 cur.rc = int(val)
+            elif key == "WILL_FAIL":
+                cur.will_fail = True
             elif key == "NO_LEAK":
                 cur.no_leak = True
             elif key == "NEEDS":
@@ -179,6 +183,8 @@ def run_case(c, subst):
             return "fail", "%s not satisfied: %s" % (kind, text), out
     if c.rc is not None and p.returncode != c.rc:
         return "fail", "exit status %d, want %d" % (p.returncode, c.rc), out
+    if c.will_fail and p.returncode == 0:
+        return "fail", "exit status 0, want a failure", out
     if c.no_leak and before is not None:
         after_ids = prog_ids()
         if after_ids is not None:
