@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -172,6 +173,14 @@ static void sym_ustack(void *cookie, struct sbuf *b, const struct type *t, int64
 	put_stack(cookie, b, t, id, true, pid);
 }
 
+static uint64_t ts_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 void rt_sym_init(struct rt *rt)
 {
 	rt->ksyms = xcalloc(1, sizeof(*rt->ksyms));
@@ -182,6 +191,7 @@ void rt_sym_init(struct rt *rt)
 	rt->sym.kstack = sym_kstack;
 	rt->sym.ustack = sym_ustack;
 	rt->sym.username = sym_username;
+	rt->sym.boottime_ns = ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_BOOTTIME);
 	rt->sym.max_strlen = rt->res->cfg.max_strlen ? rt->res->cfg.max_strlen : 1024;
 	rt->sym.str_trunc_trailer = rt->res->cfg.str_trunc_trailer ? rt->res->cfg.str_trunc_trailer
 								   : "..";
