@@ -51,6 +51,14 @@ struct out_entry {
 	const void *value;
 };
 
+/* tseries maps (TY_TSERIES value type: lmin = interval in ns, lmax = number of
+ * intervals, agg_fn = 0 none, 1 avg, 2 min, 3 max, 4 sum, is_signed = signedness
+ * of the values): the stored key is the user key followed by a u64 bucket
+ * (epoch % intervals), the value per CPU is { u64 val; u64 meta; u64 epoch } with
+ * epoch = time_ns / interval (0 = never written) and meta the write time (none),
+ * the count (avg, val is then the sum) or 1 (min/max, once set). Epoch times
+ * print as local wall-clock times (epoch * interval ns since 1970). */
+
 /* Merges @ncpus per-CPU values (each m->value_size bytes, stride rounded up to
  * 8) into @out (m->value_size bytes) per the aggregation of m->value_type. */
 void out_merge_percpu(const struct map_info *m, const void *percpu, unsigned ncpus, void *out);

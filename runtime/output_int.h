@@ -63,6 +63,15 @@ void out_hexbuf(struct sbuf *b, const void *data, size_t len, bool keep_ascii, b
  * signed per @t. */
 uint64_t out_avg(const struct type *t, const void *data);
 
+/* tseries: merges per-CPU { val, meta, epoch } slots (@stride apart) into @out,
+ * and prints a whole tseries map (output_tseries.c). */
+void out_tseries_merge(const struct type *vt, const void *percpu, unsigned ncpus,
+		       uint32_t stride, void *out);
+struct map_info;
+struct out_entry;
+void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
+		     size_t n, const struct out_sym *sym);
+
 /* Little-endian loads of 1, 2, 4 or 8 bytes. */
 uint64_t out_load_u(const void *p, uint32_t size);
 int64_t out_load_s(const void *p, uint32_t size);

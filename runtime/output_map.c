@@ -96,6 +96,11 @@ void out_merge_percpu(const struct map_info *m, const void *percpu, unsigned ncp
 		memcpy(o + 8, &count, 8);
 		return;
 	}
+	case TY_TSERIES:
+		if (vs < 24)
+			break;
+		out_tseries_merge(vt, percpu, ncpus, stride, out);
+		return;
 	default:
 		break;
 	}
@@ -524,8 +529,10 @@ void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *e
 		print_hist_map(b, m, entries, n, top, div, sym);
 		return;
 	}
-	if (k == TY_TSERIES)
+	if (k == TY_TSERIES) {
+		out_tseries_map(b, m, entries, n, sym);
 		return;
+	}
 	rows = xcalloc(n, sizeof(*rows));
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *v = entries[i].value;

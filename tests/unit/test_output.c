@@ -706,6 +706,130 @@ static void test_maps(void)
 	}
 }
 
+/* A tseries map from (key, epoch, value) triples; interval 100ms. */
+struct tsv {
+	const char *key;
+	uint64_t epoch;
+	int64_t v;
+};
+
+static char *tseries_text(struct type *vt, const struct tsv *pts, size_t n, bool keyed,
+			  const char *name)
+{
+	struct map_info m = { .name = name, .value_type = vt,
+			      .key_type = keyed ? t_str(4) : NULL, .key_size = keyed ? 12 : 16,
+			      .value_size = 24 };
+	struct out_entry *e = arena_alloc(&A, sizeof(*e) * (n ? n : 1));
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *k = arena_alloc(&A, 16), *v = arena_alloc(&A, 24);
+
+		if (keyed)
+			strncpy((char *)k, pts[i].key, 4);
+		put64(k + m.key_size - 8, pts[i].epoch % (uint64_t)vt->lmax);
+		put64(v, (uint64_t)pts[i].v);
+		put64(v + 8, 1);
+		put64(v + 16, pts[i].epoch);
+		e[i].key = k;
+		e[i].value = v;
+	}
+	return map_text(&m, e, n, 0, 0);
+}
+
+/* The expectation files hold "%H" where the runner puts the local hour. */
+static void check_tseries_file(const char *got, const char *file, const char *hour)
+{
+	char path[512], *buf;
+	struct sbuf w = { 0 };
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/work/shared/conformance/public/outputs/%s", file);
+	f = fopen(path, "r");
+	if (!f) {
+		ok(1, "# SKIP %s not available", path);
+		return;
+	}
+	buf = calloc(1, 1 << 16);
+	n = fread(buf, 1, (1 << 16) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	for (char *p = buf; *p; p++) {
+		if (p[0] == '%' && p[1] == 'H') {
+			sbuf_puts(&w, hour);
+			p++;
+		} else {
+			sbuf_putc(&w, *p);
+		}
+	}
+	is_str(strip(got), strip(sbuf_str(&w)), file);
+	sbuf_fini(&w);
+	free(buf);
+}
+
+static void test_tseries(void)
+{
+	struct type *vt = ty(TY_TSERIES, 24, true);
+	struct tsv zig[20], nine[5], multi[9];
+	static const int64_t zz[20] = { -5, -4, -3, -2, -1, 0, 1, 2, 3, 4,
+					5,  4,  3,  2,  1,  0, -1, -2, -3, -4 };
+	char *got;
+
+	vt->lmin = 100000000;
+	vt->lmax = 20;
+	for (int i = 0; i < 20; i++)
+		zig[i] = (struct tsv){ NULL, (uint64_t)i + 1, zz[i] };
+	got = tseries_text(vt, zig, 20, false, "@");
+	ok(strncmp(got, "@:\n             -5                                                  5\n"
+			"hh:mm:ss.ms  |___________________________________________________|\n"
+			"00:00:00.100 *                         .                         | -5\n",
+		   200) == 0, "tseries header and first line");
+	check_tseries_file(got, "tseries_zigzag.txt", "00");
+	vt->lmax = 5;
+	for (int i = 0; i < 5; i++)
+		nine[i] = (struct tsv){ NULL, (uint64_t)i + 5, 9 };
+	check_tseries_file(tseries_text(vt, nine, 5, false, "@a"), "tseries.txt", "00");
+	{
+		/* 01:00:00.000 is epoch 36000 of 100ms */
+		struct tsv two[10];
+
+		vt->lmax = 10;
+		for (int i = 0; i < 10; i++)
+			two[i] = (struct tsv){ i < 5 ? "one" : "two", 36000 + (uint64_t)i,
+					       i == 0 ? 0 : i < 5 ? 5 : 4 };
+		check_tseries_file(tseries_text(vt, two, 10, true, "@a"), "tseries_multiple.txt",
+				   "01");
+	}
+	vt->lmax = 10;
+	for (int i = 0; i < 5; i++)
+		multi[i] = (struct tsv){ "one", (uint64_t)i, i ? 5 : 0 };
+	for (int i = 0; i < 4; i++)
+		multi[5 + i] = (struct tsv){ "two", (uint64_t)i + 6, 4 };
+	/* @a[two] also has a value at epoch 5 */
+	{
+		struct tsv all[10];
+
+		memcpy(all, multi, sizeof(multi));
+		all[9] = (struct tsv){ "two", 5, 4 };
+		/* epoch 0 means never written: give "one" its first value at a
+		 * real epoch by shifting everything by 10 intervals */
+		for (int i = 0; i < 10; i++)
+			all[i].epoch += 10;
+		vt->lmin = 100000000;
+		got = tseries_text(vt, all, 10, true, "@a");
+		ok(strstr(got, "@a[one]:\n") && strstr(got, "00:00:01.500 |                                                   | -\n"),
+		   "tseries missing values print -");
+		ok(strstr(got, "@a[two]:\n             3                                                   5\n") != NULL,
+		   "tseries keyed, equal values widen the range");
+	}
+	is_str(tseries_text(vt, NULL, 0, false, "@"), "", "empty tseries map prints nothing");
+	{
+		struct tsv unused = { NULL, 0, 0 };
+
+		is_str(tseries_text(vt, &unused, 1, false, "@"), "@:\n<no data>\n", "tseries with no data");
+	}
+}
+
 static void test_merge(void)
 {
 	struct map_info m = { .name = "@", .value_size = 16 };
@@ -754,6 +878,7 @@ int main(void)
 	test_values();
 	test_format();
 	test_maps();
+	test_tseries();
 	test_merge();
 	arena_fini(&A);
 	return done_testing();
