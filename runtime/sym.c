@@ -2,7 +2,10 @@
  * out_sym): kernel symbols from /proc/kallsyms (read once, on first use,
  * into a table sorted by address and searched by bisection), user names from
  * the passwd database, stacks read from the program's stack-trace map.
- * User-space symbols are printed as addresses for now. */
+ * User-space symbols: the address is found in /proc/PID/maps, turned into a
+ * file offset and then an ELF address of that file, whose symbol table
+ * (probes/uelf.h, cached per path) names it; an address that cannot be
+ * resolved (the process is gone, no symbols) prints as hex. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "probes/uelf.h"
 #include "runtime/rt_int.h"
 
 struct ksym {
@@ -19,11 +23,18 @@ struct ksym {
 	const char *name;
 };
 
+struct rt_elf {
+	char *path;
+	struct uelf *e;   /* NULL: could not be read */
+};
+
 struct rt_ksyms {
 	struct ksym *v;
 	size_t n, cap;
 	struct arena names;
 	bool loaded;
+	struct rt_elf *elfs;  /* user-space ELF files opened so far */
+	size_t n_elfs;
 };
 
 static int cmp_ksym(const void *a, const void *b)
@@ -101,9 +112,83 @@ static void sym_ksym(void *cookie, struct sbuf *b, uint64_t addr, bool with_offs
 		sbuf_printf(b, "+%llu", (unsigned long long)(addr - s->addr));
 }
 
+static struct uelf *elf_get(struct rt_ksyms *k, const char *path)
+{
+	struct uelf *e = NULL;
+
+	for (size_t i = 0; i < k->n_elfs; i++)
+		if (strcmp(k->elfs[i].path, path) == 0)
+			return k->elfs[i].e;
+	if (uelf_open(path, &e))
+		e = NULL;
+	k->elfs = xrealloc(k->elfs, (k->n_elfs + 1) * sizeof(*k->elfs));
+	k->elfs[k->n_elfs].path = xstrdup(path);
+	k->elfs[k->n_elfs].e = e;
+	k->n_elfs++;
+	return e;
+}
+
+/* The file mapped at @addr in @pid and the offset in it; false if none. */
+static bool proc_map_lookup(uint32_t pid, uint64_t addr, char *path, size_t path_size,
+			    uint64_t *off)
+{
+	char fn[64], line[4096];
+	FILE *f;
+	bool found = false;
+
+	snprintf(fn, sizeof(fn), "/proc/%u/maps", pid);
+	f = fopen(fn, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi, foff;
+		int n = 0;
+		char *p;
+
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &lo, &hi, &foff, &n) < 3 || !n)
+			continue;
+		if (addr < lo || addr >= hi)
+			continue;
+		p = line + n;
+		p[strcspn(p, "\n")] = '\0';
+		if (p[0] != '/')
+			break;
+		snprintf(path, path_size, "%s", p);
+		*off = addr - lo + foff;
+		found = true;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static void usym_resolve(struct rt *rt, struct sbuf *b, uint32_t pid, uint64_t addr,
+			 bool with_offset, bool perf)
+{
+	char path[4096];
+	uint64_t off, vaddr;
+	const struct uelf_sym *s = NULL;
+	struct uelf *e;
+
+	if (pid && proc_map_lookup(pid, addr, path, sizeof(path), &off) &&
+	    (e = elf_get(rt->ksyms, path)) && uelf_offset_to_vaddr(e, off, &vaddr) == 0)
+		s = uelf_sym_by_addr(e, vaddr);
+	if (!s) {
+		put_addr(b, addr);
+		if (perf)
+			sbuf_puts(b, " ([unknown])");
+		return;
+	}
+	sbuf_puts(b, s->name);
+	if (with_offset)
+		sbuf_printf(b, "+%llu", (unsigned long long)(vaddr - s->addr));
+	if (perf)
+		sbuf_printf(b, " (%s)", path);
+}
+
 static void sym_usym(void *cookie, struct sbuf *b, uint32_t pid, uint64_t addr, bool with_offset)
 {
-	put_addr(b, addr);
+	usym_resolve(cookie, b, pid, addr, with_offset, false);
 }
 
 static void sym_username(void *cookie, struct sbuf *b, uint32_t uid)
@@ -117,37 +202,47 @@ static void sym_username(void *cookie, struct sbuf *b, uint32_t uid)
 		sbuf_printf(b, "%u", uid);
 }
 
-/* The stack-trace map holding stacks of @t (the first one; sema makes one per
- * program today). */
-static int stack_map_fd(struct rt *rt)
+/* The stack-trace map for stacks of @t: the one whose depth (value size / 8)
+ * is the stack limit, else the first one. */
+static struct bpf_map *stack_map(struct rt *rt, const struct type *t)
 {
+	struct bpf_map *first = NULL;
+
 	for (size_t i = 0; i < rt->res->maps.n; i++) {
 		const struct map_info *m = rt->res->maps.v[i];
 
-		if (m->kind == MAPK_STACK_TRACE && rt->maps[i])
-			return bpf_map__fd(rt->maps[i]);
+		if (m->kind != MAPK_STACK_TRACE || !rt->maps[i])
+			continue;
+		if (t && t->n && bpf_map__value_size(rt->maps[i]) / 8 == t->n)
+			return rt->maps[i];
+		if (!first)
+			first = rt->maps[i];
 	}
-	return -1;
+	return first;
 }
 
 static void put_stack(struct rt *rt, struct sbuf *b, const struct type *t, int64_t id, bool user,
 		      uint32_t pid)
 {
-	int fd = stack_map_fd(rt);
-	uint64_t frames[127];
-	uint32_t limit = t && t->n ? t->n : 127;
+	struct bpf_map *m = stack_map(rt, t);
+	uint32_t depth, limit, key = (uint32_t)id;
 	enum stack_mode mode = t ? t->stack_mode : STACK_BPFTRACE;
+	uint64_t *frames;
 
 	sbuf_putc(b, '\n');
-	if (fd < 0 || id < 0)
+	if (!m || id < 0)
 		return;
-	memset(frames, 0, sizeof(frames));
-	if (bpf_map_lookup_elem(fd, &(uint32_t){ (uint32_t)id }, frames))
+	depth = bpf_map__value_size(m) / 8;
+	limit = t && t->n && t->n < depth ? t->n : depth;
+	frames = xcalloc(depth ? depth : 1, sizeof(*frames));
+	if (bpf_map_lookup_elem(bpf_map__fd(m), &key, frames)) {
+		free(frames);
 		return;
-	for (uint32_t i = 0; i < limit && i < ARRAY_SIZE(frames) && frames[i]; i++) {
+	}
+	for (uint32_t i = 0; i < limit && frames[i]; i++) {
 		uint64_t addr = frames[i];
 
-		if (mode == STACK_RAW) {
+		if (mode == STACK_RAW || mode == STACK_BUILD_ID) {
 			sbuf_printf(b, "%llx\n", (unsigned long long)addr);
 			continue;
 		}
@@ -156,11 +251,12 @@ static void put_stack(struct rt *rt, struct sbuf *b, const struct type *t, int64
 		else
 			sbuf_puts(b, "        ");
 		if (user)
-			sym_usym(rt, b, pid, addr, true);
+			usym_resolve(rt, b, pid, addr, true, mode == STACK_PERF);
 		else
 			sym_ksym(rt, b, addr, true);
 		sbuf_putc(b, '\n');
 	}
+	free(frames);
 }
 
 static void sym_kstack(void *cookie, struct sbuf *b, const struct type *t, int64_t id)
@@ -203,6 +299,11 @@ void rt_sym_fini(struct rt *rt)
 		return;
 	free(rt->ksyms->v);
 	arena_fini(&rt->ksyms->names);
+	for (size_t i = 0; i < rt->ksyms->n_elfs; i++) {
+		free(rt->ksyms->elfs[i].path);
+		uelf_free(rt->ksyms->elfs[i].e);
+	}
+	free(rt->ksyms->elfs);
 	free(rt->ksyms);
 	rt->ksyms = NULL;
 }
