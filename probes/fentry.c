@@ -270,8 +270,13 @@ int probe_fentry_available(const struct probe_env *env, const char **why)
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "scry_fentry_probe", "GPL", prog, 2, &opts);
 	if (fd < 0) {
 		err = -errno;
-		*why = err == -EPERM ? "loading fentry programs is not permitted (bpf: Operation not permitted)"
-				     : "this kernel cannot load fentry/fexit programs (BPF_PROG_TYPE_TRACING)";
+		if (err == -EPERM && geteuid() != 0)
+			*why = "loading fentry programs needs root (bpf: Operation not permitted)";
+		else if (err == -EPERM)
+			*why = "this kernel has no fentry/fexit support (loading a tracing program: "
+			       "Operation not permitted)";
+		else
+			*why = "this kernel has no fentry/fexit support (loading a tracing program failed)";
 		return err;
 	}
 	lfd = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);

@@ -294,6 +294,14 @@ const char *probe_spec(const struct ast_node *ap, struct arena *a)
 	return r;
 }
 
+bool probe_expands_wildcard(const struct probe_ops *ops, const struct ast_node *ap)
+{
+	for (uint32_t i = 0; i < ap->attach.n_parts; i++)
+		if (probe_has_wildcard(ap->attach.parts[i]))
+			return true;
+	return ops == &rawtracepoint_probe && ap->attach.n_parts == 1;
+}
+
 /* ---- file system ---- */
 
 int probe_dir_names(const char *path, const char *glob, bool dirs_only, struct strvec *out)

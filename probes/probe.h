@@ -129,5 +129,10 @@ int probe_list_all(const struct probe_env *env, const char *pattern, bool verbos
  *   "No matches for ... Skipping."                  (warn)
  * for an attach point without wildcards, as bpftrace does. */
 const char *probe_spec(const struct ast_node *ap, struct arena *a);
+/* True when bpftrace expands @ap as a wildcard: a part has '*' (or [..]), or
+ * the form implies one (`rawtracepoint:name` searches every module). Such an
+ * attach point that matches nothing is dropped silently; a probe left with no
+ * attach point gets "Probe has no valid attach points." (missing_probes=error). */
+bool probe_expands_wildcard(const struct probe_ops *ops, const struct ast_node *ap);
 
 #endif
