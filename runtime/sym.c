@@ -218,6 +218,19 @@ static struct bpf_map *stack_map(struct rt *rt, const struct type *t)
 		if (!first)
 			first = rt->maps[i];
 	}
+	if (!first) {
+		/* a stack map codegen made on its own, outside resources.maps */
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, rt->obj) {
+			if (bpf_map__type(m) != BPF_MAP_TYPE_STACK_TRACE)
+				continue;
+			if (t && t->n && bpf_map__value_size(m) / 8 == t->n)
+				return m;
+			if (!first)
+				first = m;
+		}
+	}
 	return first;
 }
 
