@@ -219,7 +219,7 @@ int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
 }
 
 int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
-		      FILE *out)
+		      bool verbose, FILE *out)
 {
 	struct strvec all = { 0 };
 	struct btf *btf;
@@ -231,7 +231,20 @@ int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, 
 	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
 	btf = fe_btf(env, &owned);
 	fe_all(env, btf, &all);
-	probe_print_matches(out, ops->name, &all, g);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *func = strchr(all.v[i], ':') + 1;
+		int32_t id;
+
+		if (!probe_glob_match(g, all.v[i]))
+			continue;
+		fprintf(out, "%s:%s\n", ops->name, all.v[i]);
+		if (!verbose || !btf)
+			continue;
+		id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+		if (id > 0)
+			probe_print_btf_params(out, btf, (int32_t)btf__type_by_id(btf, id)->type, 0,
+					       strcmp(ops->name, "fexit") == 0);
+	}
 	strvec_fini(&all);
 	free(g);
 	if (owned)
@@ -298,7 +311,7 @@ static int fentry_expand(const struct probe_env *env, const struct ast_node *ap,
 
 static int fentry_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
-	return probe_fentry_list(&fentry_probe, env, glob, out);
+	return probe_fentry_list(&fentry_probe, env, glob, verbose, out);
 }
 
 const struct probe_ops fentry_probe = {

@@ -10,7 +10,7 @@ static int fexit_expand(const struct probe_env *env, const struct ast_node *ap,
 
 static int fexit_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
-	return probe_fentry_list(&fexit_probe, env, glob, out);
+	return probe_fentry_list(&fexit_probe, env, glob, verbose, out);
 }
 
 const struct probe_ops fexit_probe = {

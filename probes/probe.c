@@ -751,6 +751,42 @@ const struct type *probe_type_from_c(struct arena *a, const struct btf *btf, con
 
 /* ---- listing ---- */
 
+static void dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	sbuf_vprintf(ctx, fmt, args);
+}
+
+void probe_print_btf_params(FILE *out, const struct btf *btf, int32_t proto_id, uint16_t skip,
+			    bool with_retval)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
+	const struct btf_param *p;
+	struct btf_dump *dump;
+	struct sbuf b = { 0 };
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts);
+
+	if (!proto || !btf_is_func_proto(proto))
+		return;
+	dump = btf_dump__new(btf, dump_printf, &b, NULL);
+	if (!dump || libbpf_get_error(dump))
+		return;
+	opts.field_name = "";
+	p = btf_params(proto);
+	for (uint16_t i = skip; i < btf_vlen(proto); i++) {
+		sbuf_reset(&b);
+		if (btf_dump__emit_type_decl(dump, p[i].type, &opts))
+			break;
+		fprintf(out, "    %s %s\n", sbuf_str(&b), btf__name_by_offset(btf, p[i].name_off));
+	}
+	if (with_retval && proto->type) {
+		sbuf_reset(&b);
+		if (!btf_dump__emit_type_decl(dump, proto->type, &opts))
+			fprintf(out, "    %s retval\n", sbuf_str(&b));
+	}
+	btf_dump__free(dump);
+	sbuf_fini(&b);
+}
+
 void probe_print_matches(FILE *out, const char *type, const struct strvec *items, const char *glob)
 {
 	for (size_t i = 0; i < items->n; i++)

@@ -131,7 +131,7 @@ int probe_fentry_context(const struct probe_env *env, const struct probe_target 
 int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links);
 int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
-		      FILE *out);
+		      bool verbose, FILE *out);
 int probe_fentry_available(const struct probe_env *env, const char **why);
 
 /* uprobe/uretprobe/usdt (uprobe.c). */
@@ -142,6 +142,11 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 const char *probe_uprobe_section(const struct probe_target *t, struct arena *a);
 int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links);
+
+/* bpftrace -lv argument lines ("    <type> <name>", then "    <type> retval")
+ * for the FUNC_PROTO @proto_id, skipping its first @skip parameters. */
+void probe_print_btf_params(FILE *out, const struct btf *btf, int32_t proto_id, uint16_t skip,
+			    bool with_retval);
 
 /* Prints "<type>:<item>" for each item of @items matching @glob. */
 void probe_print_matches(FILE *out, const char *type, const struct strvec *items, const char *glob);

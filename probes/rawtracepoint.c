@@ -9,7 +9,6 @@
 #include "probes/probe_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,38 +220,6 @@ static int rt_attach(struct bpf_program *prog, const struct probe_target *t, str
 	return 0;
 }
 
-static void rt_dump_printf(void *ctx, const char *fmt, va_list args)
-{
-	sbuf_vprintf(ctx, fmt, args);
-}
-
-static void rt_print_args(const struct btf *btf, const char *name, FILE *out)
-{
-	int32_t proto_id = rt_proto(btf, name);
-	const struct btf_type *proto;
-	const struct btf_param *p;
-	struct btf_dump *dump;
-	struct sbuf b = { 0 };
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts);
-
-	if (!proto_id)
-		return;
-	dump = btf_dump__new(btf, rt_dump_printf, &b, NULL);
-	if (!dump || libbpf_get_error(dump))
-		return;
-	opts.field_name = "";
-	proto = btf__type_by_id(btf, proto_id);
-	p = btf_params(proto);
-	for (uint16_t i = 1; i < btf_vlen(proto); i++) {
-		sbuf_reset(&b);
-		if (btf_dump__emit_type_decl(dump, p[i].type, &opts))
-			break;
-		fprintf(out, "    %s %s\n", sbuf_str(&b), btf__name_by_offset(btf, p[i].name_off));
-	}
-	btf_dump__free(dump);
-	sbuf_fini(&b);
-}
-
 static int rt_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
 	struct strvec all = { 0 };
@@ -271,7 +238,8 @@ static int rt_list(const struct probe_env *env, const char *glob, bool verbose, 
 			continue;
 		fprintf(out, "rawtracepoint:%s\n", all.v[i]);
 		if (verbose && btf)
-			rt_print_args(btf, strchr(all.v[i], ':') + 1, out);
+			probe_print_btf_params(out, btf, rt_proto(btf, strchr(all.v[i], ':') + 1), 1,
+					       false);
 	}
 	strvec_fini(&all);
 	free(g);

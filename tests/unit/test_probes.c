@@ -540,6 +540,13 @@ static void test_list(const struct probe_env *env)
 	s = list(env, "*vfs_read", false);
 	is_str(s, "fentry:vmlinux:vfs_read\nkprobe:vfs_read\n", "-l *vfs_read: fentry + kprobe");
 	free(s);
+	s = list(env, "fentry:vfs_read", true);
+	is_str(s, "fentry:vmlinux:vfs_read\n    long unsigned int count\n", "-lv fentry: no retval");
+	free(s);
+	s = list(env, "fexit:vmlinux:vfs_write", true);
+	is_str(s, "fexit:vmlinux:vfs_write\n    long unsigned int count\n    long unsigned int retval\n",
+	       "-lv fexit: with retval");
+	free(s);
 	s = list(env, "iter:*", false);
 	is_str(s, "iter:task\n", "-l iter:*");
 	free(s);
