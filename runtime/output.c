@@ -484,16 +484,18 @@ void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const voi
 		return;
 	}
 	case TY_KSTACK:
-		sbuf_putc(&tmp, '\n');
 		if (sym && sym->kstack)
 			sym->kstack(sym->cookie, &tmp, t, (int64_t)out_load_u(d, 8));
+		else
+			sbuf_putc(&tmp, '\n');
 		emit_tmp(b, os, &tmp);
 		return;
 	case TY_USTACK:
-		sbuf_putc(&tmp, '\n');
 		if (sym && sym->ustack)
 			sym->ustack(sym->cookie, &tmp, t, (int64_t)out_load_u(d, 8),
 				    t->size >= 12 ? (uint32_t)out_load_u(d + 8, 4) : 0);
+		else
+			sbuf_putc(&tmp, '\n');
 		emit_tmp(b, os, &tmp);
 		return;
 	case TY_KSYM: {

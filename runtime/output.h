@@ -20,7 +20,8 @@ struct out_sym {
 	void *cookie;
 	void (*ksym)(void *cookie, struct sbuf *b, uint64_t addr, bool with_offset);
 	void (*usym)(void *cookie, struct sbuf *b, uint32_t pid, uint64_t addr, bool with_offset);
-	/* stack: the frames of stack @id, each line formatted per @t->stack_mode */
+	/* stack: bpftrace's whole text for stack @id: "\n", then one line per frame
+	 * formatted per @t->stack_mode, each ending in "\n" */
 	void (*kstack)(void *cookie, struct sbuf *b, const struct type *t, int64_t id);
 	void (*ustack)(void *cookie, struct sbuf *b, const struct type *t, int64_t id, uint32_t pid);
 	void (*username)(void *cookie, struct sbuf *b, uint32_t uid);
@@ -35,7 +36,7 @@ struct out_sym {
 };
 
 /* Appends one value as print()/map printing shows it ("1", "abc", "(1, abc)",
- * "{ .a = 1 }", "0xffff..." ...). */
+ * "{ .a = 1 }", "0xffff..." ...), without a trailing newline (print() adds one). */
 void out_value(struct sbuf *b, const struct type *t, const void *data, const struct out_sym *sym);
 
 /* bpftrace printf: @fmt with its conversions (%d %u %x %s %c %p %lu %llx %r %rx

@@ -830,6 +830,47 @@ static void test_tseries(void)
 	}
 }
 
+/* ---- symbolization through the callbacks ---- */
+
+static void fake_ksym(void *cookie, struct sbuf *b, uint64_t addr, bool with_offset)
+{
+	sbuf_printf(b, "ksym_%lx", (unsigned long)addr);
+}
+
+static void fake_kstack(void *cookie, struct sbuf *b, const struct type *t, int64_t id)
+{
+	sbuf_printf(b, "\n        frame_a+%ld\n        frame_b+4\n", (long)id);
+}
+
+static void fake_user(void *cookie, struct sbuf *b, uint32_t uid)
+{
+	sbuf_puts(b, uid ? "user" : "root");
+}
+
+static void test_symbols(void)
+{
+	struct out_sym sym = { .ksym = fake_ksym, .kstack = fake_kstack, .username = fake_user };
+	struct type *ks = ty(TY_KSTACK, 8, false);
+	struct map_info m = { .name = "@", .key_type = ks, .value_type = ty(TY_COUNT, 8, false),
+			      .key_size = 8, .value_size = 8 };
+	uint64_t id = 3, cnt = 5, addr = 0xabc, uid = 0;
+	struct out_entry e = { &id, &cnt };
+	struct sbuf b = { 0 };
+	const struct type *args = TUPLE(ty(TY_KSYM, 8, false), ty(TY_USERNAME, 8, false));
+	uint64_t pl[2] = { 0xabc, 1000 };
+
+	out_map(&b, &m, &e, 1, 0, 0, &sym);
+	is_str(sbuf_str(&b), "@[\n        frame_a+3\n        frame_b+4\n]: 5\n", "kstack as a map key");
+	sbuf_reset(&b);
+	out_value(&b, ty(TY_KSYM, 8, false), &addr, &sym);
+	out_value(&b, ty(TY_USERNAME, 8, false), &uid, &sym);
+	is_str(sbuf_str(&b), "ksym_abcroot", "ksym and username values");
+	sbuf_reset(&b);
+	out_format(&b, "%s by %-6s|", args, pl, &sym);
+	is_str(sbuf_str(&b), "ksym_abc by user  |", "ksym and username in printf");
+	sbuf_fini(&b);
+}
+
 static void test_merge(void)
 {
 	struct map_info m = { .name = "@", .value_size = 16 };
@@ -879,6 +920,7 @@ int main(void)
 	test_format();
 	test_maps();
 	test_tseries();
+	test_symbols();
 	test_merge();
 	arena_fini(&A);
 	return done_testing();
