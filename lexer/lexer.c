@@ -1,2 +1,0 @@
-/* lexer.c — placeholder until the flex scanner lands. */
-#include "util/util.h"

@@ -1,0 +1,120 @@
+/* attach.c — splits an attach point as written into provider and parts.
+ *
+ *   kprobe:vfs_*            provider "kprobe", parts {"vfs_*"}, wildcard
+ *   uprobe:/bin/bash:"f:x"  provider "uprobe", parts {"/bin/bash", "f:x"}
+ *   name=t:sched:switch     label "name", provider "t", parts {"sched", "switch"}
+ *   uprobe:$1:main          $1 replaced by the first positional parameter ("" if absent)
+ *
+ * Colons inside double quotes do not split; the quotes are dropped and a backslash
+ * inside quotes escapes the next character. '*' and '?' outside quotes are wildcards. */
+#include <ctype.h>
+#include <string.h>
+
+#include "parser/parser_int.h"
+
+static bool is_label(const char *s, size_t n)
+{
+	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool parse_attach_fill(struct ast_ctx *cx, const struct parse_opts *o, struct ast_node *ap,
+		       const char *raw, uint32_t len)
+{
+	struct sbuf text = { 0 }, part = { 0 };
+	struct ptrvec parts = { 0 };
+	bool in_q = false, ok = true;
+	size_t i, start = 0;
+
+	/* label: `name=` before the first ':' */
+	for (i = 0; i < len && raw[i] != ':' && raw[i] != '"'; i++) {
+		if (raw[i] == '=') {
+			if (is_label(raw, i)) {
+				ap->attach.label = str_intern(&cx->arena, raw, i);
+				start = i + 1;
+			}
+			break;
+		}
+	}
+
+	/* positional parameters, outside quotes */
+	for (i = start; i < len; i++) {
+		char c = raw[i];
+
+		if (c == '"') {
+			in_q = !in_q;
+		} else if (in_q && c == '\\' && i + 1 < len) {
+			sbuf_putc(&text, c);
+			c = raw[++i];
+		} else if (!in_q && c == '$') {
+			size_t j = i + 1;
+			uint64_t n = 0;
+
+			while (j < len && isdigit((unsigned char)raw[j]) && !(j == i + 1 && raw[j] == '0')) {
+				n = n * 10 + (uint64_t)(raw[j] - '0');
+				if (n > UINT32_MAX)
+					n = UINT32_MAX;
+				j++;
+			}
+			if (j == i + 1) {
+				if (i + 1 < len) {
+					diag_error(cx->diag, ap->loc,
+						   "invalid trailing character for positional param: %c. "
+						   "Try quoting this entire part if this is intentional "
+						   "e.g. \"$%c\".",
+						   raw[i + 1], raw[i + 1]);
+				} else {
+					diag_error(cx->diag, ap->loc,
+						   "invalid trailing character for positional param: "
+						   "(end). Try quoting this entire part if this is "
+						   "intentional e.g. \"$\".");
+				}
+				ok = false;
+				sbuf_putc(&text, c);
+				continue;
+			}
+			if (n >= 1 && n <= o->n_pos_params && o->pos_params[n - 1])
+				sbuf_puts(&text, o->pos_params[n - 1]);
+			i = j - 1;
+			continue;
+		}
+		sbuf_putc(&text, c);
+	}
+	sbuf_str(&text);
+	ap->attach.raw = str_intern(&cx->arena, text.s ? text.s : "", text.len);
+
+	/* split on ':' outside quotes */
+	in_q = false;
+	for (i = 0; i <= text.len; i++) {
+		char c = i < text.len ? text.s[i] : 0;
+
+		if (i == text.len || (c == ':' && !in_q)) {
+			ptrvec_push(&parts, (void *)str_intern(&cx->arena, part.s ? part.s : "",
+							       part.len));
+			sbuf_reset(&part);
+			continue;
+		}
+		if (c == '"') {
+			in_q = !in_q;
+		} else if (in_q && c == '\\' && i + 1 < text.len) {
+			sbuf_putc(&part, text.s[++i]);
+		} else {
+			if (!in_q && (c == '*' || c == '?'))
+				ap->attach.has_wildcard = true;
+			sbuf_putc(&part, c);
+		}
+	}
+	ap->attach.provider = parts.n ? parts.v[0] : "";
+	ap->attach.n_parts = parts.n ? (uint32_t)parts.n - 1 : 0;
+	ap->attach.parts = arena_alloc(&cx->arena, sizeof(char *) * (ap->attach.n_parts + 1));
+	for (i = 1; i < parts.n; i++)
+		ap->attach.parts[i - 1] = parts.v[i];
+	ptrvec_fini(&parts);
+	sbuf_fini(&part);
+	sbuf_fini(&text);
+	return ok;
+}

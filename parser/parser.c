@@ -1,2 +1,0 @@
-/* parser.c — placeholder until the bison grammar lands. */
-#include "util/util.h"

@@ -1,0 +1,99 @@
+/* parse_check.c — runs the front end alone (lexer + parser, optionally the -d ast
+ * printer) on files. Used by the diag suite (parser cases), the corpus test and by
+ * hand.
+ *
+ *   parse_check [-a] [-t] FILE...     diagnostics to stderr; -a prints the AST;
+ *                                     -t prints the parse time
+ *   parse_check --corpus DIR          parses every .bt file of DIR, prints TAP
+ *
+ * The file name in diagnostics is the path as given. Exit status: 0 if every file
+ * parsed without errors, else 1. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ast/ast.h"
+#include "parser/parser.h"
+#include "util/util.h"
+
+static int parse_one(const char *path, bool print_ast, bool timing, FILE *diag_out)
+{
+	struct src *s = src_from_file(path, path);
+	struct diag d;
+	struct ast_ctx cx;
+	struct ast_node *prog;
+	struct timespec t0, t1;
+
+	if (!s) {
+		fprintf(stderr, "parse_check: cannot read %s\n", path);
+		return 1;
+	}
+	diag_init(&d, diag_out);
+	ast_ctx_init(&cx, &d, s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	prog = parse_program(&cx, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (timing)
+		fprintf(stderr, "%s: parsed in %.3f ms\n", path,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	if (prog && print_ast)
+		ast_print(stdout, prog);
+	ast_ctx_fini(&cx);
+	src_free(s);
+	return prog ? 0 : 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int corpus(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	struct strvec files = { 0 };
+	int failed = 0;
+
+	if (!dp) {
+		printf("Bail out! cannot open %s\n", dir);
+		return 1;
+	}
+	while ((e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 3 && strcmp(e->d_name + n - 3, ".bt") == 0)
+			strvec_push_owned(&files, xasprintf("%s/%s", dir, e->d_name));
+	}
+	closedir(dp);
+	qsort(files.v, files.n, sizeof(char *), cmp_str);
+	printf("1..%zu\n", files.n);
+	for (size_t i = 0; i < files.n; i++) {
+		int rc = parse_one(files.v[i], false, false, stdout);
+
+		printf("%s %zu - %s\n", rc ? "not ok" : "ok", i + 1, files.v[i]);
+		failed += rc;
+	}
+	printf("# %zu files, %d with errors\n", files.n, failed);
+	strvec_fini(&files);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool print_ast = false, timing = false;
+	int rc = 0, i = 1;
+
+	if (argc == 3 && strcmp(argv[1], "--corpus") == 0)
+		return corpus(argv[2]);
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "-a") == 0)
+			print_ast = true;
+		else if (strcmp(argv[i], "-t") == 0)
+			timing = true;
+	}
+	for (; i < argc; i++)
+		rc |= parse_one(argv[i], print_ast, timing, stderr);
+	return rc;
+}
