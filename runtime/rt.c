@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,61 +424,87 @@ static void rt_detach_all(struct rt *rt)
 	rt->links.n = 0;
 }
 
-/* Attaches every probe that is not begin/end. bpftrace attaches in source
- * order, except that kprobe-like types fire in reverse attach order, so those
- * are attached in reverse; we keep plain source order (each probe_info is one
- * program; firing order between different programs on one event is the
- * kernel's). Returns the number of probes attached, or -errno after
+/* Types whose programs the kernel runs in reverse attach order on one event:
+ * bpftrace attaches them last and in reverse, so that two probes on the same
+ * point fire in source order. */
+static bool attach_reverse(const struct probe_info *pi)
+{
+	static const char *const rev[] = { "kprobe", "uprobe", "uretprobe", "usdt",
+					   "fentry", "fexit", "iter" };
+	const char *name = pi->target && pi->target->ops ? pi->target->ops->name : NULL;
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(rev); i++)
+		if (strcmp(name, rev[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Attaches one probe. 1 attached, 0 skipped (missing_probes warn/ignore),
+ * or -errno after reporting. */
+static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
+{
+	int missing = rt->res->cfg.missing_probes;
+	size_t before = rt->links.n;
+	struct bpf_program *prog;
+	int err;
+
+	prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name);
+	if (!prog || !pi->target || !pi->target->ops || !pi->target->ops->attach) {
+		err = -ENOENT;
+	} else {
+		err = pi->target->ops->attach(prog, pi->target, &rt->links);
+		if (!err && rt->links.n == before)
+			err = -ENOENT; /* nothing attached: never succeed silently */
+	}
+	if (!err)
+		return 1;
+	/* a partial attach of this probe is undone */
+	while (rt->links.n > before)
+		bpf_link__destroy(rt->links.v[--rt->links.n]);
+	fflush(rt->out);
+	if (missing == 0) {
+		fprintf(stderr, "ERROR: attach %s: %s\n", probe_display_name(pi), strerror(-err));
+		fprintf(stderr, "ERROR: Unable to attach probe: %s. If this is expected, set the "
+				"'missing_probes' config variable to 'warn'.\n",
+			probe_display_name(pi));
+		return err;
+	}
+	if (missing == 1) {
+		fprintf(stderr, "WARNING: attach %s: %s\n", probe_display_name(pi), strerror(-err));
+		fprintf(stderr, "WARNING: Unable to attach probe: %s. Skipping.\n",
+			probe_display_name(pi));
+	}
+	return 0;
+}
+
+/* Attaches every probe that is not begin/end: first, in source order, the
+ * types the kernel fires in attach order, then the others in reverse (see
+ * attach_reverse). Returns the number of probes attached, or -errno after
  * reporting (everything attached so far is then detached). */
 static int rt_attach_all(struct rt *rt)
 {
 	const struct resources *res = rt->res;
-	int missing = res->cfg.missing_probes;
 	int n = 0;
 
-	for (size_t i = 0; i < res->probes.n; i++) {
-		const struct probe_info *pi = res->probes.v[i];
-		struct bpf_program *prog;
-		size_t before = rt->links.n;
-		int err;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < res->probes.n; k++) {
+			size_t i = pass == 0 ? k : res->probes.n - 1 - k;
+			const struct probe_info *pi = res->probes.v[i];
+			int r;
 
-		if (pi->is_begin || pi->is_end)
-			continue;
-		if (rt_stop) {
-			rt_detach_all(rt);
-			return -EINTR;
-		}
-		prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name);
-		if (!prog || !pi->target || !pi->target->ops || !pi->target->ops->attach) {
-			err = -ENOENT;
-		} else {
-			err = pi->target->ops->attach(prog, pi->target, &rt->links);
-			if (!err && rt->links.n == before)
-				err = -ENOENT; /* nothing attached: never succeed silently */
-		}
-		if (err) {
-			/* a partial attach of this probe is undone */
-			while (rt->links.n > before)
-				bpf_link__destroy(rt->links.v[--rt->links.n]);
-			fflush(rt->out);
-			if (missing == 0) {
-				fprintf(stderr, "ERROR: attach %s: %s\n", probe_display_name(pi),
-					strerror(-err));
-				fprintf(stderr, "ERROR: Unable to attach probe: %s. If this is expected, "
-						"set the 'missing_probes' config variable to 'warn'.\n",
-					probe_display_name(pi));
+			if (pi->is_begin || pi->is_end || attach_reverse(pi) != (pass == 1))
+				continue;
+			if (rt_stop) {
 				rt_detach_all(rt);
-				return err;
+				return -EINTR;
 			}
-			if (missing == 1) {
-				fprintf(stderr, "WARNING: attach %s: %s\n", probe_display_name(pi),
-					strerror(-err));
-				fprintf(stderr, "WARNING: Unable to attach probe: %s. Skipping.\n",
-					probe_display_name(pi));
+			r = rt_attach_one(rt, pi);
+			if (r < 0) {
+				rt_detach_all(rt);
+				return r;
 			}
-			continue;
+			n += r;
 		}
-		n++;
 	}
 	return n;
 }
@@ -577,6 +604,15 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	libbpf_set_print(rt_libbpf_print);
 	rt_sym_init(&rt);
 
+	{
+		/* many probes (wildcards, one perf event per CPU) need many fds */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	sa.sa_handler = rt_on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: epoll_wait must return on a signal */
