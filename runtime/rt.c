@@ -116,91 +116,6 @@ static const char *probe_display_name(const struct probe_info *pi)
 	return pi ? pi->prog_name : "?";
 }
 
-static bool is_trailer_line(const char *s, size_t n)
-{
-	static const char *const skip[] = { "processed ", "verification time", "stack depth",
-					    "-- END PROG LOAD LOG --", "max_states_per_insn" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
-		if (n >= strlen(skip[i]) && strncmp(s, skip[i], strlen(skip[i])) == 0)
-			return true;
-	return false;
-}
-
-/* Parses "; <text> @ <file>:<line>" (a BTF line-info comment); 0 if not one. */
-static uint32_t linfo_line(const char *l, size_t n)
-{
-	const char *at = NULL, *colon = NULL;
-
-	if (n < 2 || l[0] != ';')
-		return 0;
-	for (const char *q = l; q + 2 < l + n; q++)
-		if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
-			at = q + 3;
-	if (!at)
-		return 0;
-	for (const char *q = at; q < l + n; q++)
-		if (*q == ':')
-			colon = q;
-	return colon ? (uint32_t)strtoul(colon + 1, NULL, 10) : 0;
-}
-
-/* Finds in @log the last meaningful line (the verifier's reason) and the
- * script line of the last line-info comment before it. */
-static void verifier_reason(const char *log, struct sbuf *reason, uint32_t *src_line)
-{
-	const char *p, *why = NULL;
-	size_t why_len = 0;
-
-	*src_line = 0;
-	for (p = log; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (n && !is_trailer_line(p, n) && p[0] != ';') {
-			why = p;
-			why_len = n;
-		}
-		p = e ? e + 1 : p + n;
-	}
-	if (why)
-		sbuf_put(reason, why, why_len);
-	for (p = log; *p && (!why || p < why);) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		uint32_t l = linfo_line(p, n);
-
-		if (l)
-			*src_line = l;
-		p = e ? e + 1 : p + n;
-	}
-}
-
-/* A helper the program type may not call: "helper <name> not allowed in probe". */
-static bool helper_not_allowed(const char *log, struct sbuf *msg)
-{
-	static const char *const pats[] = { "helper call is not allowed in probe",
-					    "program of this type cannot use helper" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(pats); i++) {
-		const char *e = strstr(log, pats[i]);
-		const char *c = NULL, *h;
-
-		if (!e)
-			continue;
-		for (const char *q = log; q < e; q++)
-			if (strncmp(q, " call ", 6) == 0)
-				c = q + 6;
-		if (!c || !(h = strchr(c, '#')) || h > e)
-			continue;
-		sbuf_puts(msg, "helper ");
-		sbuf_put(msg, c, (size_t)(h - c));
-		sbuf_puts(msg, " not allowed in probe");
-		return true;
-	}
-	return false;
-}
-
 static void report_load_error(const struct rt *rt, const struct probe_info *pi, const char *log,
 			      int err)
 {
@@ -215,14 +130,14 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 			strerror(-err));
 		return;
 	}
-	verifier_reason(log, &reason, &line);
+	rt_verifier_reason(log, &reason, &line);
 	if (strstr(log, "stack size") && strstr(log, "Too large")) {
 		fprintf(stderr, "ERROR: Stack size is too large. Trying moving some scratch variables "
 				"into maps or try setting a lower on_stack_limit (e.g. `config = { "
 				"on_stack_limit=16 }`)\n");
 		goto out;
 	}
-	if (helper_not_allowed(log, &msg)) {
+	if (rt_verifier_helper(log, &msg)) {
 		sbuf_reset(&reason);
 		sbuf_puts(&reason, sbuf_str(&msg));
 	}

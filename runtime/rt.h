@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 struct resources;
+struct sbuf;
 struct src;
 struct rt_child;
 
@@ -48,6 +49,16 @@ struct rt_opts {
  * tracing gracefully (end probes run, maps print); a SIGINT while shutting
  * down kills the process (default action). */
 int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res);
+
+/* ---- verifier log (after a failed load) ---- */
+
+/* Appends to @reason the verifier's reason (the last line that is not a
+ * statistics trailer or a line-info comment) and sets *src_line to the script
+ * line of the last "; ... @ file:line" comment before it (0 if none). */
+void rt_verifier_reason(const char *log, struct sbuf *reason, uint32_t *src_line);
+/* A helper the program type may not call: appends "helper <name> not allowed
+ * in probe" to @msg and returns true. */
+bool rt_verifier_helper(const char *log, struct sbuf *msg);
 
 /* ---- -c CMD: the traced child ----
  * bpftrace semantics: CMD is split on spaces (no shell), the program is looked
