@@ -810,6 +810,15 @@ static bool in_user_list(const struct probe_ops *ops)
 	return strcmp(ops->name, "uprobe") == 0 || strcmp(ops->name, "usdt") == 0;
 }
 
+static char *xstrndup_(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
 static int cmp_ops(const void *a, const void *b)
 {
 	const struct probe_ops *const *x = a, *const *y = b;
@@ -880,6 +889,110 @@ static int list_one(const struct probe_env *env, const char *pattern, bool verbo
 	return err;
 }
 
+static bool is_type_pattern(const char *p)
+{
+	return strncmp(p, "struct ", 7) == 0 || strncmp(p, "union ", 6) == 0 ||
+	       strncmp(p, "enum ", 5) == 0;
+}
+
+/* -l 'struct task_struct': the named struct/union/enum types of vmlinux BTF
+ * matching @pattern; with @verbose their definitions (as C, via btf_dump). */
+static int list_types(const struct probe_env *env, const char *pattern, bool verbose, FILE *out)
+{
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+	bool owned = false;
+	struct strvec found = { 0 };
+	uint32_t n;
+
+	if (!btf && env->btf_path) {
+		btf = btf__parse(env->btf_path, NULL);
+		if (!btf || libbpf_get_error(btf))
+			return -ENOENT;
+		owned = true;
+	}
+	if (!btf)
+		return -ENOENT;
+	n = btf__type_cnt(btf);
+	if (verbose) {
+		/* Dump everything once (dependencies come out first), then keep
+		 * each top-level definition that matches "<pattern> {...}". */
+		struct sbuf b = { 0 };
+		struct btf_dump *dump = btf_dump__new(btf, dump_printf, &b, NULL);
+		char *glob = xasprintf("%s {*}*", pattern);
+		const char *p, *start = NULL;
+
+		if (!dump || libbpf_get_error(dump)) {
+			free(glob);
+			goto out;
+		}
+		for (uint32_t id = 1; id < n; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			const char *name;
+
+			if (!(btf_is_struct(t) || btf_is_union(t) || btf_is_enum(t)))
+				continue;
+			name = btf__name_by_offset(btf, t->name_off);
+			if (name && *name)
+				btf_dump__dump_type(dump, id);
+		}
+		btf_dump__free(dump);
+		for (p = sbuf_str(&b); *p;) {
+			const char *eol = strchr(p, '\n');
+			size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+			if (!start && len && p[len - 1] == '{' &&
+			    (strncmp(p, "struct ", 7) == 0 || strncmp(p, "union ", 6) == 0 ||
+			     strncmp(p, "enum ", 5) == 0))
+				start = p;
+			else if (start && len == 2 && p[0] == '}' && p[1] == ';') {
+				char *def = xstrndup_(start, (size_t)(p + len - start));
+
+				if (probe_glob_match(glob, def))
+					strvec_push_owned(&found, xasprintf("%s\n", def));
+				free(def);
+				start = NULL;
+			}
+			p += len + (eol ? 1 : 0);
+		}
+		sbuf_fini(&b);
+		free(glob);
+	} else {
+		for (uint32_t id = 1; id < n; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			const char *name, *kind;
+			char *full;
+
+			if (btf_is_struct(t))
+				kind = "struct";
+			else if (btf_is_union(t))
+				kind = "union";
+			else if (btf_is_enum(t))
+				kind = "enum";
+			else
+				continue;
+			name = btf__name_by_offset(btf, t->name_off);
+			if (!name || !*name)
+				continue;
+			full = xasprintf("%s %s", kind, name);
+			if (probe_glob_match(pattern, full))
+				strvec_push_owned(&found, full);
+			else
+				free(full);
+		}
+	}
+	strvec_sort(&found);
+	for (size_t i = 0; i < found.n; i++) {
+		if (i && strcmp(found.v[i], found.v[i - 1]) == 0)
+			continue;
+		fprintf(out, "%s\n", found.v[i]);
+	}
+out:
+	strvec_fini(&found);
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
 int probe_list_all(const struct probe_env *env, const char *pattern, bool verbose, FILE *out)
 {
 	char *copy, *save = NULL, *tok;
@@ -896,7 +1009,8 @@ int probe_list_all(const struct probe_env *env, const char *pattern, bool verbos
 		end = tok + strlen(tok);
 		while (end > tok && isspace((unsigned char)end[-1]))
 			*--end = 0;
-		err = list_one(env, tok, verbose, out);
+		err = is_type_pattern(tok) ? list_types(env, tok, verbose, out)
+					   : list_one(env, tok, verbose, out);
 		if (err)
 			break;
 	}

@@ -547,6 +547,13 @@ static void test_list(const struct probe_env *env)
 	is_str(s, "fexit:vmlinux:vfs_write\n    long unsigned int count\n    long unsigned int retval\n",
 	       "-lv fexit: with retval");
 	free(s);
+	s = list(env, "struct task_*", false);
+	is_str(s, "struct task_struct\n", "-l struct task_*");
+	free(s);
+	s = list(env, "struct task_struct", true);
+	ok(s && strncmp(s, "struct task_struct {\n", 21) == 0 && strstr(s, "};\n\n"),
+	   "-lv struct task_struct prints the definition");
+	free(s);
 	s = list(env, "iter:*", false);
 	is_str(s, "iter:task\n", "-l iter:*");
 	free(s);
