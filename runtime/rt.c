@@ -584,6 +584,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	}
 	if (o->child && rt_child_start(o->child))
 		goto out;
+	rt_sym_preload(&rt, o->pid);
 
 	if (!o->quiet) {
 		unsigned total = (unsigned)n_attached + n_begin + n_end;

@@ -17,7 +17,7 @@ struct bpf_object;
 struct bpf_map;
 struct ring_buffer;
 
-struct rt_ksyms;
+struct sym_ctx;
 
 struct rt {
 	const struct rt_opts *o;
@@ -29,7 +29,7 @@ struct rt {
 	unsigned ncpus;               /* libbpf_num_possible_cpus() */
 	FILE *out;
 	struct out_sym sym;
-	struct rt_ksyms *ksyms;       /* lazily loaded /proc/kallsyms */
+	struct sym_ctx *symctx;       /* runtime/syms.h: symbols, loaded lazily */
 	bool finalize;                /* exit() seen: ignore further events */
 	bool has_exit;
 	int exit_code;
@@ -56,6 +56,8 @@ void rt_maps_print_all(struct rt *rt);
 
 /* sym.c */
 void rt_sym_init(struct rt *rt);
+/* Reads @pid's mappings now, so its addresses resolve after it exits. */
+void rt_sym_preload(struct rt *rt, pid_t pid);
 void rt_sym_fini(struct rt *rt);
 
 #endif
