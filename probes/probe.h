@@ -42,7 +42,8 @@ enum probe_ctx_kind {
 struct probe_target {
 	const struct probe_ops *ops;
 	const char *target;   /* "syscalls:sys_enter_openat", "vfs_read", "s:1", "" for begin */
-	const char *path;     /* binary for uprobe/usdt, else NULL */
+	const char *path;     /* binary for uprobe/usdt; module ("vmlinux") for
+	                       * rawtracepoint/fentry/fexit; pin path for iter; else NULL */
 	const char *func;     /* function/event name part, for `func` and `probe` */
 	const char *full;     /* canonical full name as `probe` prints it: "tracepoint:syscalls:sys_enter_openat" */
 	pid_t pid;            /* 0 = system-wide */

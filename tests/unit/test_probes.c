@@ -600,6 +600,13 @@ int main(void)
 	test_fentry_misc(&env);
 	test_list(&env);
 	is_str(probe_spec(mk_ap("t:syscalls:nonsense"), &cx.arena), "syscalls:nonsense", "probe_spec");
+	ok(!probe_expands_wildcard(probe_lookup("t"), mk_ap("t:syscalls:nonsense")),
+	   "t:a:b is not a wildcard");
+	ok(probe_expands_wildcard(probe_lookup("t"), mk_ap("t:syscalls:sys_*")), "t:a:b* is one");
+	ok(probe_expands_wildcard(probe_lookup("rt"), mk_ap("rt:sched_switch")),
+	   "rt:name searches all modules");
+	ok(!probe_expands_wildcard(probe_lookup("rt"), mk_ap("rt:vmlinux:sched_switch")),
+	   "rt:mod:name is exact");
 
 	ptrvec_fini(&targets);
 	btf__free(test_btf);
