@@ -72,6 +72,47 @@ struct out_entry;
 void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
 		     size_t n, const struct out_sym *sym);
 
+/* ---- map selection, shared by the text and JSON printers (output_map.c) ---- */
+
+/* The entries of a non-histogram map in print order, after top: copied to @out
+ * (room for @n), returns how many. A scalar map yields at most one. */
+size_t out_map_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+		      uint32_t top, struct out_entry *out);
+
+/* A histogram bucket bound: an integer (adjacent integers collapse to "[n]") or
+ * a symbolic text ("1K"). */
+struct out_label {
+	bool is_int;
+	int64_t v;     /* the value; for symbolic labels too */
+	char sym[40];
+};
+
+/* bpftrace's histogram: counts[i] is the bucket ending at labels[i] (exclusive);
+ * the first bucket starts at lower (if has_lower), the last one is unbounded
+ * when there are more counts than labels. */
+struct out_hist {
+	bool has_lower;
+	struct out_label lower;
+	struct out_label *labels;
+	size_t n_labels;
+	uint64_t *counts;
+	size_t n_counts;
+};
+
+struct out_hgroup {
+	const void *key;  /* user key bytes (no bucket) */
+	struct out_hist h;
+};
+
+/* Groups a hist/lhist map's (key + bucket, count) entries per key, orders the
+ * keys by total count, applies top and div, and builds the histograms.
+ * *out is heap memory: free it with out_hgroups_free(). */
+size_t out_hist_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+		       uint32_t top, uint32_t div, struct out_hgroup **out);
+void out_hgroups_free(struct out_hgroup *g, size_t n);
+void out_hist_fini(struct out_hist *h);
+void out_put_label(struct sbuf *b, const struct out_label *l);
+
 /* Little-endian loads of 1, 2, 4 or 8 bytes. */
 uint64_t out_load_u(const void *p, uint32_t size);
 int64_t out_load_s(const void *p, uint32_t size);

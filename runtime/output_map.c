@@ -207,19 +207,13 @@ static void put_key(struct sbuf *b, const struct map_info *m, const uint8_t *key
 
 /* ---- histograms ---- */
 
-struct label {
-	bool is_int;      /* an integer (single-value buckets collapse to "[n]") */
-	int64_t v;
-	char sym[40];     /* otherwise this text */
-};
-
-static void label_int(struct label *l, int64_t v)
+static void label_int(struct out_label *l, int64_t v)
 {
 	l->is_int = true;
 	l->v = v;
 }
 
-static void put_label(struct sbuf *b, const struct label *l)
+void out_put_label(struct sbuf *b, const struct out_label *l)
 {
 	if (l->is_int)
 		sbuf_printf(b, "%ld", (long)l->v);
@@ -227,20 +221,21 @@ static void put_label(struct sbuf *b, const struct label *l)
 		sbuf_puts(b, l->sym);
 }
 
-static bool single_value(const struct label *a, const struct label *b)
+static bool single_value(const struct out_label *a, const struct out_label *b)
 {
 	return a->is_int && b->is_int && a->v != INT64_MAX && a->v + 1 == b->v;
 }
 
 /* Lower bound of log2 bucket @index with 2^k buckets per power of two, with
  * K/M/G/T/P/E suffixes. */
-static void hist_label(struct label *l, uint32_t index, uint32_t k)
+static void hist_label(struct out_label *l, uint32_t index, uint32_t k)
 {
 	uint32_t n = 1u << k, interval = index & (n - 1), power = (index >> k) - 1;
 	uint32_t decade = power / 10;
 	static const char suffix[] = "\0KMGTPE";
 
 	l->is_int = false;
+	l->v = (int64_t)((1ULL << power) * (n + interval));
 	power -= 10 * decade;
 	snprintf(l->sym, sizeof(l->sym), "%lu", (unsigned long)((1ULL << power) * (n + interval)));
 	if (decade && decade < 7) {
@@ -251,7 +246,7 @@ static void hist_label(struct label *l, uint32_t index, uint32_t k)
 	}
 }
 
-static void lhist_label(struct label *l, int64_t number, int64_t step)
+static void lhist_label(struct out_label *l, int64_t number, int64_t step)
 {
 	const int64_t kilo = 1024, mega = 1024 * 1024;
 
@@ -260,6 +255,7 @@ static void lhist_label(struct label *l, int64_t number, int64_t step)
 		return;
 	}
 	l->is_int = false;
+	l->v = number;
 	if (number == 0)
 		snprintf(l->sym, sizeof(l->sym), "0");
 	else if (number % mega == 0)
@@ -270,16 +266,7 @@ static void lhist_label(struct label *l, int64_t number, int64_t step)
 		snprintf(l->sym, sizeof(l->sym), "%ld", (long)number);
 }
 
-struct hist {
-	bool has_lower;
-	struct label lower;
-	struct label *labels;
-	size_t n_labels;
-	uint64_t *counts;
-	size_t n_counts;
-};
-
-static void hist_fini(struct hist *h)
+void out_hist_fini(struct out_hist *h)
 {
 	free(h->labels);
 	free(h->counts);
@@ -302,7 +289,7 @@ static void used_range(const uint64_t *v, size_t n, long *lo, long *hi)
 	}
 }
 
-static void build_hist(struct hist *h, const uint64_t *v, size_t n, uint32_t div, uint32_t k)
+static void build_hist(struct out_hist *h, const uint64_t *v, size_t n, uint32_t div, uint32_t k)
 {
 	long lo, hi;
 
@@ -320,7 +307,7 @@ static void build_hist(struct hist *h, const uint64_t *v, size_t n, uint32_t div
 	h->labels = xcalloc((size_t)(hi - lo + 1), sizeof(*h->labels));
 	h->counts = xcalloc((size_t)(hi - lo + 1), sizeof(*h->counts));
 	for (long i = lo; i <= hi; i++) {
-		struct label *l = &h->labels[h->n_labels++];
+		struct out_label *l = &h->labels[h->n_labels++];
 
 		if (i == 0)
 			label_int(l, 0);
@@ -332,7 +319,7 @@ static void build_hist(struct hist *h, const uint64_t *v, size_t n, uint32_t div
 	}
 }
 
-static void build_lhist(struct hist *h, const uint64_t *v, size_t n, int64_t min, int64_t max,
+static void build_lhist(struct out_hist *h, const uint64_t *v, size_t n, int64_t min, int64_t max,
 			int64_t step)
 {
 	long lo, hi;
@@ -356,7 +343,7 @@ static void build_lhist(struct hist *h, const uint64_t *v, size_t n, int64_t min
 	}
 }
 
-static void put_hist(struct sbuf *b, const struct hist *h)
+static void put_hist(struct sbuf *b, const struct out_hist *h)
 {
 	uint64_t max = 0;
 	struct sbuf hdr = { 0 };
@@ -371,36 +358,36 @@ static void put_hist(struct sbuf *b, const struct hist *h)
 		if (i == 0) {
 			if (!h->has_lower) {
 				sbuf_puts(&hdr, "(..., ");
-				put_label(&hdr, &h->labels[0]);
+				out_put_label(&hdr, &h->labels[0]);
 				sbuf_puts(&hdr, ")");
 			} else if (h->n_labels == 0) {
 				sbuf_puts(&hdr, "[");
-				put_label(&hdr, &h->lower);
+				out_put_label(&hdr, &h->lower);
 				sbuf_puts(&hdr, ", ...)");
 			} else if (single_value(&h->lower, &h->labels[0])) {
 				sbuf_puts(&hdr, "[");
-				put_label(&hdr, &h->lower);
+				out_put_label(&hdr, &h->lower);
 				sbuf_puts(&hdr, "]");
 			} else {
 				sbuf_puts(&hdr, "[");
-				put_label(&hdr, &h->lower);
+				out_put_label(&hdr, &h->lower);
 				sbuf_puts(&hdr, ", ");
-				put_label(&hdr, &h->labels[0]);
+				out_put_label(&hdr, &h->labels[0]);
 				sbuf_puts(&hdr, ")");
 			}
 		} else if (i >= h->n_labels) {
 			sbuf_puts(&hdr, "[");
-			put_label(&hdr, &h->labels[i - 1]);
+			out_put_label(&hdr, &h->labels[i - 1]);
 			sbuf_puts(&hdr, ", ...)");
 		} else if (single_value(&h->labels[i - 1], &h->labels[i])) {
 			sbuf_puts(&hdr, "[");
-			put_label(&hdr, &h->labels[i - 1]);
+			out_put_label(&hdr, &h->labels[i - 1]);
 			sbuf_puts(&hdr, "]");
 		} else {
 			sbuf_puts(&hdr, "[");
-			put_label(&hdr, &h->labels[i - 1]);
+			out_put_label(&hdr, &h->labels[i - 1]);
 			sbuf_puts(&hdr, ", ");
-			put_label(&hdr, &h->labels[i]);
+			out_put_label(&hdr, &h->labels[i]);
 			sbuf_puts(&hdr, ")");
 		}
 		if (max) {
@@ -422,16 +409,16 @@ static void put_hist(struct sbuf *b, const struct hist *h)
 
 /* ---- the map printer ---- */
 
-static void print_hist_map(struct sbuf *b, const struct map_info *m,
-			   const struct out_entry *entries, size_t n, uint32_t top, uint32_t div,
-			   const struct out_sym *sym)
+size_t out_hist_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+		       uint32_t top, uint32_t div, struct out_hgroup **out)
 {
 	const struct type *vt = m->value_type;
 	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
 	struct row *rows = xcalloc(n ? n : 1, sizeof(*rows));
 	struct row *groups = xcalloc(n ? n : 1, sizeof(*groups));
 	struct sort_ctx sc = { .key_type = m->key_type, .key_size = ks, .mode = 2 };
-	size_t ng = 0, nb_max = vt->kind == TY_HIST ? 65 * 32 : 1002;
+	size_t ng = 0, nb_max = vt->kind == TY_HIST ? 65 * 32 : 1002, nout = 0;
+	struct out_hgroup *res;
 
 	for (size_t i = 0; i < n; i++) {
 		rows[i].idx = i;
@@ -474,26 +461,19 @@ static void print_hist_map(struct sbuf *b, const struct map_info *m,
 	sort_rows(groups, ng, &sc);
 	if (div == 0)
 		div = 1;
+	res = xcalloc(ng ? ng : 1, sizeof(*res));
 	for (size_t i = 0; i < ng; i++) {
-		struct hist h;
+		struct out_hgroup *o;
 
 		if (top && ng > top && i < ng - top)
 			continue;
+		o = &res[nout++];
+		o->key = groups[i].key;
 		if (vt->kind == TY_HIST)
-			build_hist(&h, groups[i].buckets, groups[i].n_buckets, div, vt->n);
+			build_hist(&o->h, groups[i].buckets, groups[i].n_buckets, div, vt->n);
 		else
-			build_lhist(&h, groups[i].buckets, groups[i].n_buckets, vt->lmin, vt->lmax,
+			build_lhist(&o->h, groups[i].buckets, groups[i].n_buckets, vt->lmin, vt->lmax,
 				    vt->lstep);
-		sbuf_puts(b, m->name);
-		if (m->key_type) {
-			sbuf_putc(b, '[');
-			put_key(b, m, groups[i].key, sym);
-			sbuf_putc(b, ']');
-		}
-		sbuf_puts(b, ":\n");
-		put_hist(b, &h);
-		sbuf_putc(b, '\n');
-		hist_fini(&h);
 		if (!m->key_type)
 			break;
 	}
@@ -501,6 +481,36 @@ static void print_hist_map(struct sbuf *b, const struct map_info *m,
 		free(groups[i].buckets);
 	free(groups);
 	free(rows);
+	*out = res;
+	return nout;
+}
+
+void out_hgroups_free(struct out_hgroup *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out_hist_fini(&g[i].h);
+	free(g);
+}
+
+static void print_hist_map(struct sbuf *b, const struct map_info *m,
+			   const struct out_entry *entries, size_t n, uint32_t top, uint32_t div,
+			   const struct out_sym *sym)
+{
+	struct out_hgroup *g;
+	size_t ng = out_hist_select(m, entries, n, top, div, &g);
+
+	for (size_t i = 0; i < ng; i++) {
+		sbuf_puts(b, m->name);
+		if (m->key_type) {
+			sbuf_putc(b, '[');
+			put_key(b, m, g[i].key, sym);
+			sbuf_putc(b, ']');
+		}
+		sbuf_puts(b, ":\n");
+		put_hist(b, &g[i].h);
+		sbuf_putc(b, '\n');
+	}
+	out_hgroups_free(g, ng);
 }
 
 /* The sum of a value's 8-byte words, as bpftrace's reduce_value<[u]int64_t>
@@ -514,25 +524,17 @@ static uint64_t reduce64(const uint8_t *v, uint32_t size)
 	return s;
 }
 
-void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries, size_t n,
-	     uint32_t top, uint32_t div, const struct out_sym *sym)
+size_t out_map_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+		      uint32_t top, struct out_entry *out)
 {
 	const struct type *vt = m->value_type;
 	struct row *rows;
 	struct sort_ctx sc = { .key_type = m->key_type, .key_size = m->key_size, .mode = 1 };
-	enum type_kind k;
+	enum type_kind k = vt ? vt->kind : TY_NONE;
+	size_t nout = 0;
 
-	if (!vt || !n)
-		return;
-	k = vt->kind;
-	if (k == TY_HIST || k == TY_LHIST) {
-		print_hist_map(b, m, entries, n, top, div, sym);
-		return;
-	}
-	if (k == TY_TSERIES) {
-		out_tseries_map(b, m, entries, n, sym);
-		return;
-	}
+	if (!n)
+		return 0;
 	rows = xcalloc(n, sizeof(*rows));
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *v = entries[i].value;
@@ -567,25 +569,53 @@ void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *e
 	    k == TY_MAX || k == TY_AVG || k == TY_STATS)
 		sc.mode = 0;
 	sort_rows(rows, n, &sc);
-	if (div == 0)
-		div = 1;
 	for (size_t i = 0; i < n; i++) {
-		struct out_os os;
-
 		if (top && n > top && i < n - top)
 			continue;
-		sbuf_puts(b, m->name);
-		if (m->key_type) {
-			sbuf_putc(b, '[');
-			put_key(b, m, rows[i].key, sym);
-			sbuf_putc(b, ']');
-		}
-		sbuf_puts(b, ": ");
-		out_os_init(&os);
-		out_emit(b, &os, vt, rows[i].val, sym, div);
-		sbuf_putc(b, '\n');
+		out[nout].key = rows[i].key;
+		out[nout].value = rows[i].val;
+		nout++;
 		if (!m->key_type)
 			break;
 	}
 	free(rows);
+	return nout;
+}
+
+void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries, size_t n,
+	     uint32_t top, uint32_t div, const struct out_sym *sym)
+{
+	const struct type *vt = m->value_type;
+	struct out_entry *sel;
+	size_t ns;
+
+	if (!vt || !n)
+		return;
+	if (vt->kind == TY_HIST || vt->kind == TY_LHIST) {
+		print_hist_map(b, m, entries, n, top, div, sym);
+		return;
+	}
+	if (vt->kind == TY_TSERIES) {
+		out_tseries_map(b, m, entries, n, sym);
+		return;
+	}
+	if (div == 0)
+		div = 1;
+	sel = xcalloc(n, sizeof(*sel));
+	ns = out_map_select(m, entries, n, top, sel);
+	for (size_t i = 0; i < ns; i++) {
+		struct out_os os;
+
+		sbuf_puts(b, m->name);
+		if (m->key_type) {
+			sbuf_putc(b, '[');
+			put_key(b, m, sel[i].key, sym);
+			sbuf_putc(b, ']');
+		}
+		sbuf_puts(b, ": ");
+		out_os_init(&os);
+		out_emit(b, &os, vt, sel[i].value, sym, div);
+		sbuf_putc(b, '\n');
+	}
+	free(sel);
 }
