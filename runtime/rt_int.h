@@ -60,4 +60,7 @@ void rt_sym_init(struct rt *rt);
 void rt_sym_preload(struct rt *rt, pid_t pid);
 void rt_sym_fini(struct rt *rt);
 
+/* cgroup.c: out_sym.cgroup_path */
+void rt_cgroup_path(void *cookie, struct sbuf *b, const struct type *t, uint64_t id);
+
 #endif

@@ -125,6 +125,7 @@ void rt_sym_init(struct rt *rt)
 	rt->sym.kstack = cb_kstack;
 	rt->sym.ustack = cb_ustack;
 	rt->sym.username = cb_username;
+	rt->sym.cgroup_path = rt_cgroup_path;
 	rt->sym.boottime_ns = ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_BOOTTIME);
 	rt->sym.max_strlen = res->cfg.max_strlen ? res->cfg.max_strlen : 1024;
 	rt->sym.str_trunc_trailer = res->cfg.str_trunc_trailer;
