@@ -173,6 +173,7 @@ int usdt_arg_parse(const char *spec, struct usdt_arg *a, char *symbuf, size_t sy
 		a->sym = symbuf;
 		if ((*p == '+' || *p == '-') && parse_int(&p, &a->val))
 			return -EINVAL;
+		a->sym_disp = a->val;
 	} else if (*p == '-' || *p == '+' || isdigit((unsigned char)*p)) {
 		if (parse_int(&p, &a->val))
 			return -EINVAL;
@@ -242,6 +243,22 @@ int usdt_args_parse(const char *str, struct usdt_arg *args, unsigned max, unsign
 	}
 }
 
+int64_t usdt_arg_const_value(const struct usdt_arg *a)
+{
+	uint64_t v = (uint64_t)a->val;
+
+	switch (a->size) {
+	case 1:
+		return a->is_signed ? (int64_t)(int8_t)v : (int64_t)(uint8_t)v;
+	case 2:
+		return a->is_signed ? (int64_t)(int16_t)v : (int64_t)(uint16_t)v;
+	case 4:
+		return a->is_signed ? (int64_t)(int32_t)v : (int64_t)(uint32_t)v;
+	default:
+		return (int64_t)v;
+	}
+}
+
 int usdt_arg_format(const struct usdt_arg *a, char *buf, size_t size)
 {
 	int sz = a->is_signed ? -(int)a->size : (int)a->size;
@@ -255,8 +272,8 @@ int usdt_arg_format(const struct usdt_arg *a, char *buf, size_t size)
 	case USDT_ARG_MEM:
 		break;
 	}
-	if (a->sym && a->val)
-		snprintf(disp, sizeof(disp), "%s%+lld", a->sym, (long long)a->val);
+	if (a->sym && a->sym_disp)
+		snprintf(disp, sizeof(disp), "%s%+lld", a->sym, (long long)a->sym_disp);
 	else if (a->sym)
 		snprintf(disp, sizeof(disp), "%s", a->sym);
 	else if (a->val || (a->base_off < 0 && a->index_off < 0))
@@ -367,6 +384,38 @@ static void add_note(struct notebuf *nb, const unsigned char *desc, size_t descs
 	}
 }
 
+/* "sym(%rip)" operands: the symbol's address relative to the probe's pc. */
+static void resolve_ip_relative(struct usdt_notes *ns)
+{
+	struct uelf *e = NULL;
+	bool tried = false;
+
+	for (size_t i = 0; i < ns->n; i++) {
+		struct usdt_note *n = &ns->v[i];
+
+		for (unsigned k = 0; k < n->n_args; k++) {
+			struct usdt_arg *a = &n->args[k];
+			const struct uelf_sym *s;
+
+			if (!a->sym)
+				continue;
+			if (!tried) {
+				tried = true;
+				if (uelf_open(ns->path, &e))
+					e = NULL;
+			}
+			s = e ? uelf_sym_by_name(e, a->sym) : NULL;
+			if (!s || a->base_off != usdt_reg_offset("rip", NULL) || a->index_off >= 0) {
+				n->args_err = -ENOENT;
+				continue;
+			}
+			a->val += (int64_t)(s->addr - n->pc);
+			a->is_ip_relative = true;
+		}
+	}
+	uelf_free(e);
+}
+
 int usdt_notes_read(const char *path, struct usdt_notes **out)
 {
 	unsigned char magic[SELFMAG];
@@ -449,6 +498,7 @@ int usdt_notes_read(const char *path, struct usdt_notes **out)
 			if (n->args[k].sym)
 				n->args[k].sym = ns->strpool + POOL_OFF(n->args[k].sym);
 	}
+	resolve_ip_relative(ns);
 	*out = ns;
 out_elf:
 	free(ph);

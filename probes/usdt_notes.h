@@ -42,10 +42,24 @@ struct usdt_arg {
 	char index_name[8];
 	int index_off;
 	uint8_t scale;
-	/* MEM only: "sym(%rip)" / "sym+8(%rip)": the address is that of the
-	 * symbol in the file (plus load bias at run time) plus val; NULL if none. */
+	/* MEM only: "sym(%rip)" / "sym+8(%rip)": the operand is the symbol's
+	 * address plus val; NULL if none. usdt_notes_read() resolves it against
+	 * the file's symbols: val becomes sym - pc + the written offset, so that
+	 * the address is regs->ip + val at the probe (a uprobe's ip is the probe
+	 * address), and is_ip_relative is set. */
 	const char *sym;     /* owned by the note set / caller's buffer */
+	int64_t sym_disp;    /* the offset written after sym ("sym+8": 8) */
+	bool is_ip_relative; /* MEM with base rip resolved as above */
 };
+
+/* How a consumer (codegen) reads an argument from struct pt_regs *regs:
+ *   CONST: usdt_arg_const_value(a)
+ *   REG:   `size` bytes at (char *)regs + base_off, then sign- or
+ *          zero-extended per is_signed
+ *   MEM:   addr = (base_off >= 0 ? *(u64 *)((char *)regs + base_off) : 0)
+ *                 + (index_off >= 0 ? *(u64 *)((char *)regs + index_off) * scale : 0)
+ *                 + val;
+ *          then `size` bytes read from user memory at addr, extended alike. */
 
 /* One probe site. */
 struct usdt_note {
@@ -103,6 +117,10 @@ int usdt_args_parse(const char *str, struct usdt_arg *args, unsigned max, unsign
  * of a high-byte register (ah, bh, ch, dh) points at that byte. -ENOENT if
  * unknown. */
 int usdt_reg_offset(const char *name, uint8_t *size);
+
+/* The value of a CONST argument as a 64-bit value: truncated to a->size bytes,
+ * then sign- or zero-extended ("4@$-202182160" -> 4092785136). */
+int64_t usdt_arg_const_value(const struct usdt_arg *a);
 
 /* Formats @a back into the note syntax ("-4@%edi"); for tests and -v output.
  * Returns snprintf's result. */

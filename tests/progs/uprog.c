@@ -49,6 +49,7 @@ void __attribute__((noinline)) uprobe_loop_body(int i)
 	STAP_PROBE1(uprog, const_arg, 5);
 	STAP_PROBE3(uprog, three_args, small, u16, big);
 	STAP_PROBE2(uprog, str_arg, greeting, pa[1]);
+	STAP_PROBE1(uprog, global_arg, uprog_sink);
 	uprog_sema_probe(i);
 	uprobe_func1(i);
 	uprobe_func2(i, greeting);

@@ -100,6 +100,15 @@ static void test_args(void)
 	ok(n == 4 && args[3].sym && strcmp(args[3].sym, "x") == 0, "symbol stored in pool");
 	ok(usdt_args_parse("", args, USDT_MAX_ARGS, &n, NULL, 0) == 0 && n == 0, "no args");
 	is_int(usdt_args_parse("4@$1 4@$2 4@$3", args, 2, &n, NULL, 0), -E2BIG, "too many args");
+
+	usdt_arg_parse("4@$-202182160", &a, sym, sizeof(sym));
+	is_int(usdt_arg_const_value(&a), 4092785136LL, "unsigned 4-byte constant zero-extends");
+	usdt_arg_parse("-2@$-3600", &a, sym, sizeof(sym));
+	is_int(usdt_arg_const_value(&a), -3600, "signed 2-byte constant");
+	usdt_arg_parse("1@$-16", &a, sym, sizeof(sym));
+	is_int(usdt_arg_const_value(&a), 240, "unsigned byte constant");
+	usdt_arg_parse("8@$-579005069656919568", &a, sym, sizeof(sym));
+	is_int(usdt_arg_const_value(&a), -579005069656919568LL, "8-byte constant");
 }
 
 static const struct usdt_note *find(const struct usdt_notes *ns, const char *prov,
@@ -130,8 +139,8 @@ static unsigned long long nm_addr(const char *path, const char *name)
 
 static void test_exe(const char *path)
 {
-	static const char *const want[] = { "uprog:const_arg", "uprog:no_args", "uprog:str_arg",
-					    "uprog:three_args", "uprog:with_sema" };
+	static const char *const want[] = { "uprog:const_arg", "uprog:global_arg", "uprog:no_args",
+					    "uprog:str_arg", "uprog:three_args", "uprog:with_sema" };
 	struct usdt_notes *ns = NULL;
 	const struct usdt_note *n;
 	struct strvec names = { 0 };
@@ -144,11 +153,11 @@ static void test_exe(const char *path)
 	if (!ns)
 		return;
 	uelf_open(path, &e);
-	is_int((long long)usdt_notes_names(ns, NULL, NULL, &names), 5, "5 probes");
+	is_int((long long)usdt_notes_names(ns, NULL, NULL, &names), 6, "6 probes");
 	for (i = 0; i < ARRAY_SIZE(want) && i < names.n; i++)
 		is_str(names.v[i], want[i], "probe name, sorted");
 	strvec_fini(&names);
-	is_int((long long)usdt_notes_names(ns, "uprog", "*_arg", &names), 2, "glob *_arg");
+	is_int((long long)usdt_notes_names(ns, "uprog", "*_arg", &names), 3, "glob *_arg");
 	strvec_fini(&names);
 	is_int((long long)usdt_notes_names(ns, "nope", NULL, &names), 0, "unknown provider");
 	strvec_fini(&names);
@@ -176,6 +185,18 @@ static void test_exe(const char *path)
 		ok(uelf_vaddr_to_offset(e, n->pc, &off) == 0 && off == n->pc_offset,
 		   "pc_offset is the file offset of pc");
 	}
+	n = find(ns, "uprog", "global_arg");
+	if (n && n->n_args == 1 && n->args[0].sym) {
+		/* "-8@uprog_sink(%rip)": resolved relative to the probe address */
+		unsigned long long sink = nm_addr(path, "uprog_sink");
+
+		ok(n->args[0].is_ip_relative && !n->args_err, "global_arg: rip-relative resolved");
+		ok(!sink || (uint64_t)((int64_t)n->pc + n->args[0].val) == sink,
+		   "pc + val is the variable's address");
+	} else {
+		ok(n && n->n_args == 1, "global_arg: one register or memory arg (%s)",
+		   n ? n->args_str : "-");
+	}
 	n = find(ns, "uprog", "with_sema");
 	ok(n && n->sema != 0 && n->sema_offset != 0, "with_sema has a semaphore");
 	if (n) {
@@ -189,6 +210,22 @@ static void test_exe(const char *path)
 		ok(n->sema_offset % 4096 == n->sema % 4096, "sema offset congruent mod page");
 	}
 	uelf_free(e);
+	usdt_notes_free(ns);
+}
+
+/* -O0 keeps arguments in stack slots: memory operands off %rbp */
+static void test_O0(const char *path)
+{
+	struct usdt_notes *ns = NULL;
+	const struct usdt_note *n;
+
+	is_int(usdt_notes_read(path, &ns), 0, "read notes of the -O0 build");
+	if (!ns)
+		return;
+	n = find(ns, "uprog", "three_args");
+	ok(n && n->n_args == 3 && !n->args_err, "three_args decoded (%s)", n ? n->args_str : "-");
+	ok(n && n->args[0].kind == USDT_ARG_MEM && n->args[0].size == 1 && n->args[0].is_signed,
+	   "first arg is a signed byte in memory");
 	usdt_notes_free(ns);
 }
 
@@ -221,5 +258,7 @@ int main(int argc, char **argv)
 	ok(ns == NULL, "no result on error");
 	test_exe(argv[1]);
 	test_lib(argv[2]);
+	if (argc > 3)
+		test_O0(argv[3]);
 	return done_testing();
 }
