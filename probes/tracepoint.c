@@ -8,7 +8,9 @@
  * Following bpftrace: integer sizes and signedness come from the format's
  * size/signed, char[N] arrays are strings, other arrays TY_ARRAY, pointers keep
  * their C type (user pointers for the syscalls category), and __data_loc
- * fields are int64 values marked is_data_loc (the runtime address ctx + off). */
+ * fields are int64 values marked is_data_loc (the runtime address ctx + off).
+ * Type names resolve through env->get_btf; without it, the BTF at env->btf_path
+ * is parsed only for formats with enum fields (their names print symbolically). */
 #include "probes/probe_int.h"
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 /* All "cat:event" names of @env, sorted and unique; 0 or -errno. */
@@ -229,6 +232,7 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 	char *path = xasprintf("%s/events/%s/%s/format", env->tracefs, cat, ev);
 	FILE *f = fopen(path, "r");
 	const struct btf *btf = probe_env_btf(env);
+	struct btf *own = NULL; /* parsed here when the caller gave no BTF and an enum needs it */
 	enum addrspace as = strcmp(cat, "syscalls") == 0 ? AS_USER : AS_KERNEL;
 	struct type *st;
 	struct type_field *fields = NULL;
@@ -269,6 +273,12 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 				memcpy(nf, fields, n * sizeof(*nf));
 			fields = nf;
 		}
+		if (!btf && !own && env->btf_path && strstr(tf.decl, "enum ")) {
+			own = btf__parse(env->btf_path, NULL);
+			if (own && libbpf_get_error(own))
+				own = NULL;
+			btf = own;
+		}
 		fields[n].type = tp_field_type(a, btf, &tf, tf.decl, arr, as, &is_data_loc);
 		fields[n].name = str_intern0(a, name);
 		fields[n].offset = tf.offset;
@@ -279,6 +289,7 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 	}
 	free(line);
 	fclose(f);
+	btf__free(own);
 	st = probe_type_new(a, TY_STRUCT, end);
 	st->align = 8;
 	st->name = arena_printf(a, "struct %s_args", full);
