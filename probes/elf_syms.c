@@ -47,6 +47,8 @@ static int sym_rank(const struct uelf_sym *s)
 	int r = 0;
 
 	if (s->type != STT_FUNC && s->type != STT_GNU_IFUNC)
+		r += 8;
+	if (s->is_hidden)
 		r += 4;
 	if (s->bind == STB_WEAK)
 		r += 1;
@@ -91,7 +93,7 @@ struct symbuf {
 	size_t pool_len, pool_cap;
 };
 
-static void symbuf_add(struct symbuf *sb, const char *name, const GElf_Sym *s)
+static void symbuf_add(struct symbuf *sb, const char *name, const GElf_Sym *s, bool hidden)
 {
 	size_t len = strlen(name) + 1;
 	struct uelf_sym *u;
@@ -111,10 +113,13 @@ static void symbuf_add(struct symbuf *sb, const char *name, const GElf_Sym *s)
 	u->size = s->st_size;
 	u->type = GELF_ST_TYPE(s->st_info);
 	u->bind = GELF_ST_BIND(s->st_info);
+	u->is_hidden = hidden;
 	sb->pool_len += len;
 }
 
-static void read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct symbuf *sb)
+/* @versym: the .gnu.version data for .dynsym, or NULL. */
+static void read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, Elf_Data *versym,
+			struct symbuf *sb)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n;
@@ -141,7 +146,11 @@ static void read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct symb
 		/* local assembler labels and mapping symbols carry no information */
 		if (type == STT_NOTYPE && (name[0] == '.' || name[0] == '$'))
 			continue;
-		symbuf_add(sb, name, &s);
+		GElf_Versym vs = 0;
+
+		if (versym && !gelf_getversym(versym, (int)i, &vs))
+			vs = 0;
+		symbuf_add(sb, name, &s, (vs & 0x8000) != 0);
 	}
 }
 
@@ -168,6 +177,7 @@ static int read_elf(Elf *elf, struct uelf *e)
 	struct symbuf sb = { 0 };
 	GElf_Ehdr eh;
 	Elf_Scn *scn = NULL;
+	Elf_Data *versym = NULL;
 	size_t shstrndx, nph, i, j;
 
 	if (!gelf_getehdr(elf, &eh) || elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -191,6 +201,12 @@ static int read_elf(Elf *elf, struct uelf *e)
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_GNU_versym)
+			versym = elf_getdata(scn, NULL);
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
 		const char *sname;
 
 		if (!gelf_getshdr(scn, &sh))
@@ -198,10 +214,10 @@ static int read_elf(Elf *elf, struct uelf *e)
 		sname = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (sh.sh_type == SHT_SYMTAB) {
 			e->has_symtab = true;
-			read_symtab(elf, scn, &sh, &sb);
+			read_symtab(elf, scn, &sh, NULL, &sb);
 		} else if (sh.sh_type == SHT_DYNSYM) {
 			e->has_dynsym = true;
-			read_symtab(elf, scn, &sh, &sb);
+			read_symtab(elf, scn, &sh, versym, &sb);
 		} else if (sh.sh_type == SHT_NOTE) {
 			read_notes(scn, e);
 		} else if (sname && strcmp(sname, ".gnu_debuglink") == 0) {

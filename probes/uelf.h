@@ -24,6 +24,7 @@ struct uelf_sym {
 	uint64_t size;     /* st_size (0 for some assembler symbols) */
 	uint8_t type;      /* STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STT_NOTYPE */
 	uint8_t bind;      /* STB_GLOBAL, STB_WEAK, STB_LOCAL */
+	bool is_hidden;    /* a non-default version (name@VER, not name@@VER) */
 };
 
 /* One PT_LOAD program header. */
@@ -67,7 +68,8 @@ const char *uelf_strerror(int err);
 bool uelf_is_elf(const char *path);
 
 /* The defined symbol named @name, preferring a function (STT_FUNC or
- * STT_GNU_IFUNC) with a global binding; NULL if none. */
+ * STT_GNU_IFUNC), then the default symbol version, then a global binding;
+ * NULL if none. */
 const struct uelf_sym *uelf_sym_by_name(const struct uelf *e, const char *name);
 
 /* The symbol containing @vaddr (addr <= vaddr < addr + size, or vaddr == addr

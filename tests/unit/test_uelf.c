@@ -39,6 +39,26 @@ static unsigned long long nm_addr(const char *path, const char *name)
 	return addr;
 }
 
+/* Address of the default version (name@@VER) of @name per `nm -D`, or 0. */
+static unsigned long long nm_default_version(const char *path, const char *name)
+{
+	char *cmd = xasprintf("nm -D --defined-only '%s' 2>/dev/null", path);
+	FILE *f = popen(cmd, "r");
+	unsigned long long addr = 0, a;
+	char line[512], type, sym[400];
+	size_t n = strlen(name);
+
+	free(cmd);
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %399s", &a, &type, sym) == 3 && strncmp(sym, name, n) == 0 &&
+		    strncmp(sym + n, "@@", 2) == 0)
+			addr = a;
+	pclose(f);
+	return addr;
+}
+
 static bool have_nm(void)
 {
 	return system("nm --version >/dev/null 2>&1") == 0;
@@ -275,6 +295,24 @@ static void test_libpath(const char *exe)
 	}
 	err = libpath_resolve("libc", 0, &p);
 	ok(err == 0 && uelf_is_elf(p), "resolve libc (%s)", p ? p : "-");
+	if (err == 0) {
+		/* versioned symbols: the default version (name@@VER) wins */
+		struct uelf *e = NULL;
+		unsigned long long want = nm_default_version(p, "realpath");
+
+		ok(uelf_open(p, &e) == 0, "open libc");
+		if (e && want) {
+			const struct uelf_sym *s = uelf_sym_by_name(e, "realpath");
+
+			ok(s && s->addr == want && !s->is_hidden, "realpath: default version");
+		}
+		if (e && (want = nm_default_version(p, "memcpy"))) {
+			const struct uelf_sym *s = uelf_sym_by_name(e, "memcpy");
+
+			ok(s && s->addr == want, "memcpy: default version");
+		}
+		uelf_free(e);
+	}
 	free(p);
 	err = libpath_resolve("sh", 0, &p);
 	ok(err == 0 && p && p[0] == '/', "resolve sh through PATH (%s)", p ? p : "-");
