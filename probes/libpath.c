@@ -328,3 +328,69 @@ int libpath_resolve(const char *name, pid_t pid, char **out)
 	}
 	return -ENOENT;
 }
+
+static bool has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+int libpath_expand(const char *spec, pid_t pid, struct strvec *out)
+{
+	char *pattern, *one = NULL;
+	glob_t g;
+	int n = 0;
+
+	if (!has_wildcard(spec)) {
+		if (libpath_resolve(spec, pid, &one))
+			return -ENOENT;
+		strvec_push_owned(out, one);
+		return 1;
+	}
+	pattern = spec[0] == '/' ? in_ns(spec, pid) : xstrdup(spec);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		/* glob() sorts its results */
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			if (!is_regular(g.gl_pathv[i]) || !uelf_is_elf(g.gl_pathv[i]))
+				continue;
+			strvec_push(out, g.gl_pathv[i]);
+			n++;
+		}
+		globfree(&g);
+	}
+	free(pattern);
+	return n ? n : -ENOENT;
+}
+
+int libpath_mapped_files(pid_t pid, struct strvec *out)
+{
+	char *maps = xasprintf("/proc/%d/maps", (int)pid);
+	FILE *f = fopen(maps, "re");
+	struct strvec seen = { 0 };
+	char line[4096];
+	int n = 0;
+
+	free(maps);
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8], *path = strchr(line, '/'), *nl;
+		size_t i;
+
+		if (!path || sscanf(line, "%*s %7s", perms) != 1 || !strchr(perms, 'x'))
+			continue;
+		nl = strchr(path, '\n');
+		if (nl)
+			*nl = '\0';
+		for (i = 0; i < seen.n; i++)
+			if (strcmp(seen.v[i], path) == 0)
+				break;
+		if (i < seen.n)
+			continue;
+		strvec_push(&seen, path);
+		strvec_push_owned(out, in_ns(path, pid));
+		n++;
+	}
+	fclose(f);
+	strvec_fini(&seen);
+	return n;
+}

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct strvec;
+
 /* Resolves @name (see above). With @pid > 0, a name without '/' is first
  * looked up among the files mapped by that process, and paths are taken in
  * the process's mount namespace (prefixed with /proc/PID/root when it differs
@@ -32,6 +34,18 @@ int libpath_find_in_maps(const char *proc_root, pid_t pid, const char *name, cha
 /* Searches the colon-separated @path_env for an executable regular file named
  * @cmd. 0 and *out (malloc'd) or -ENOENT. */
 int libpath_which(const char *cmd, const char *path_env, char **out);
+
+/* Expands the binary part of an attach point to files: a pattern with
+ * '*', '?' or '[' is matched with glob(3) and keeps the ELF executables and
+ * shared objects it finds; anything else goes through libpath_resolve().
+ * Appends the paths to @out (sorted for a pattern). Returns how many were
+ * appended, or -ENOENT if none. */
+int libpath_expand(const char *spec, pid_t pid, struct strvec *out);
+
+/* Appends to @out each distinct file that @pid has mapped executable
+ * (per /proc/PID/maps), in map order, as paths we can open (see
+ * libpath_resolve() on mount namespaces). Returns the count or -errno. */
+int libpath_mapped_files(pid_t pid, struct strvec *out);
 
 /* True if @pid lives in another mount namespace than we do. */
 bool libpath_other_mntns(pid_t pid);

@@ -333,6 +333,40 @@ static void test_libpath(const char *exe)
 	is_int(libpath_which("sh", "/nonexistent:/bin:/usr/bin", &p), 0, "which sh");
 	free(p);
 	ok(!libpath_other_mntns(getpid()), "own mount namespace");
+
+	{
+		struct strvec v = { 0 };
+		char *dir = xstrdup(exe), *slash = strrchr(dir, '/'), *pat;
+		size_t i;
+		bool has_pie = false, has_nopie = false;
+
+		*slash = '\0';
+		pat = xasprintf("%s/uprog_*", dir);
+		ok(libpath_expand(pat, 0, &v) >= 2, "glob over test programs");
+		for (i = 0; i < v.n; i++) {
+			has_pie |= strstr(v.v[i], "/uprog_pie") != NULL;
+			has_nopie |= strstr(v.v[i], "/uprog_nopie") != NULL;
+		}
+		ok(has_pie && has_nopie, "glob found both builds");
+		for (i = 1; i < v.n; i++)
+			if (strcmp(v.v[i - 1], v.v[i]) > 0)
+				break;
+		ok(i >= v.n, "glob results sorted");
+		strvec_fini(&v);
+		free(pat);
+		pat = xasprintf("%s/nothing_here_*", dir);
+		is_int(libpath_expand(pat, 0, &v), -ENOENT, "glob without matches");
+		free(pat);
+		free(dir);
+		is_int(libpath_expand("libc", 0, &v), 1, "expand without wildcard");
+		strvec_fini(&v);
+		ok(libpath_mapped_files(getpid(), &v) >= 2, "own mapped files");
+		for (i = 0; i < v.n; i++)
+			if (strstr(v.v[i], "/libc.so"))
+				break;
+		ok(i < v.n, "libc among own mapped files");
+		strvec_fini(&v);
+	}
 }
 
 int main(int argc, char **argv)
