@@ -75,6 +75,9 @@ struct loc lex_loc_to_loc(const struct lexer *lx, struct lex_loc l);
 const char *lex_token_name(int tok);
 /* Number of lexical errors reported so far. */
 unsigned lex_n_errors(const struct lexer *lx);
+/* Tokens returned since the last lexical error (large if there was none): lets the
+ * parser stay quiet about a syntax error that a lexical error just caused. */
+unsigned lex_tokens_since_error(const struct lexer *lx);
 
 /* Parses an integer literal as bpftrace does: '_' separators, 0x/0b/0 prefixes,
  * NeM scientific notation, C suffixes (u ul ull l ll) and duration suffixes (ns us

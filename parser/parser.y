@@ -18,6 +18,7 @@
 %define api.value.type {union lex_val}
 %define api.location.type {struct lex_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %expect 0
 %param {struct pstate *ps}
@@ -38,6 +39,7 @@ int scry_parse(struct pstate *ps);
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                              \
 	do {                                                                     \
+		ps->recovering = YYRECOVERING();                                 \
 		if (N) {                                                         \
 			(Cur).off = YYRHSLOC(Rhs, 1).off;                        \
 			(Cur).line = YYRHSLOC(Rhs, 1).line;                      \
@@ -69,6 +71,8 @@ static int scry_lex(union lex_val *val, struct lex_loc *loc, struct pstate *ps)
 #define L(l) lex_loc_to_loc(ps->lx, (l))
 #define CX (ps->cx)
 
+static void perr(struct pstate *ps, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void list_push(struct lex_list *l, struct ast_node *n);
 static struct lex_loc loc_span(struct lex_loc a, struct lex_loc b);
 static struct ast_node *prog_new(struct pstate *ps, struct lex_loc l, struct ast_node *items);
@@ -240,9 +244,9 @@ config
 	: KW_CONFIG '=' '{' config_body '}' {
 		$$ = NULL;
 		if (ps->seen_main) {
-			diag_error(CX->diag, L(@1), "syntax: config must appear before probes and functions");
+			perr(ps, L(@1), "syntax: config must appear before probes and functions");
 		} else if (ps->seen_config) {
-			diag_error(CX->diag, L(@1), "syntax: duplicate config block");
+			perr(ps, L(@1), "syntax: duplicate config block");
 		} else {
 			ps->seen_config = true;
 			$$ = $4.head;
@@ -285,7 +289,7 @@ import
 		$$ = ast_new(CX, AST_IMPORT, L(@$));
 		$$->include.path = $2.s;
 		if (ps->seen_main) {
-			diag_error(CX->diag, L(@$), "syntax: root imports must appear before probes and functions");
+			perr(ps, L(@$), "syntax: root imports must appear before probes and functions");
 			$$ = NULL;
 		}
 	}
@@ -692,29 +696,67 @@ type_base
 
 %%
 
+/* "syntax: unexpected X, expecting A, B or C". When many tokens would do (any
+ * operator, say), only the closing ones among them are named. A syntax error right
+ * after a lexical error is a consequence of it and is not reported. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct pstate *ps)
 {
-	enum { N_EXPECTED = 5 };
-	yysymbol_kind_t expected[N_EXPECTED];
+	static const int closers[] = { ';', '}', ')', ']', ',', ':', TOK_ENDPRED };
+	yysymbol_kind_t expected[YYNTOKENS], shown[YYNTOKENS];
 	yysymbol_kind_t tok = yypcontext_token(ctx);
-	int n = yypcontext_expected_tokens(ctx, expected, N_EXPECTED);
+	int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS), n_shown = 0;
 	struct sbuf b = { 0 };
 
+	ps->n_syntax_errors++;
+	ps->last_error_off = yypcontext_location(ctx)->off;
+	if (lex_tokens_since_error(ps->lx) <= 1)
+		return 0;
+	if (n <= 4) {
+		for (int i = 0; i < n; i++) {
+			/* the kinds of '(' print alike: name one */
+			if (expected[i] == YYTRANSLATE(TOK_CAST_LPAREN) ||
+			    expected[i] == YYTRANSLATE(TOK_RECORD_LPAREN) ||
+			    expected[i] == YYTRANSLATE(TOK_TYPE_LPAREN))
+				expected[i] = YYTRANSLATE('(');
+			bool dup = false;
+
+			for (int k = 0; k < n_shown; k++)
+				dup |= shown[k] == expected[i];
+			if (!dup)
+				shown[n_shown++] = expected[i];
+		}
+	} else {
+		for (size_t k = 0; k < ARRAY_SIZE(closers); k++)
+			for (int i = 0; i < n; i++)
+				if (expected[i] == YYTRANSLATE(closers[k]))
+					shown[n_shown++] = expected[i];
+	}
 	sbuf_puts(&b, "syntax: unexpected ");
 	put_symbol(&b, yysymbol_name(tok));
-	if (n > 0 && n < N_EXPECTED) {
-		for (int i = 0; i < n; i++) {
-			sbuf_puts(&b, i == 0 ? ", expecting " : i == n - 1 ? " or " : ", ");
-			put_symbol(&b, yysymbol_name(expected[i]));
-		}
+	for (int i = 0; i < n_shown; i++) {
+		sbuf_puts(&b, i == 0 ? ", expecting " : i == n_shown - 1 ? " or " : ", ");
+		put_symbol(&b, yysymbol_name(shown[i]));
 	}
 	diag_error(ps->cx->diag, L(*yypcontext_location(ctx)), "%s", sbuf_str(&b));
 	sbuf_fini(&b);
-	ps->n_syntax_errors++;
 	return 0;
 }
 
 /* ---- node builders used by the actions ---- */
+
+/* An error found by an action. Quiet while bison recovers from a syntax error, and
+ * for constructs that start at or before the last syntax error: such errors are
+ * usually consequences of the syntax error. */
+static void perr(struct pstate *ps, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ps->recovering || (ps->n_syntax_errors && loc.off <= ps->last_error_off))
+		return;
+	va_start(ap, fmt);
+	diag_vmsg(ps->cx->diag, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+}
 
 static void list_push(struct lex_list *l, struct ast_node *n)
 {
@@ -758,7 +800,7 @@ static struct ast_node *bool_new(struct pstate *ps, struct lex_loc l, bool v)
 static void check_c_order(struct pstate *ps, struct ast_node *n)
 {
 	if (ps->seen_main)
-		diag_error(CX->diag, n->loc,
+		perr(ps, n->loc,
 			   "syntax: C definitions must appear before probes and functions");
 }
 
@@ -836,16 +878,16 @@ static struct ast_node *assign_new(struct pstate *ps, struct lex_loc l, struct a
 			lhs = ast_new(CX, AST_DISCARD, dl);
 			break;
 		}
-		diag_error(CX->diag, L(l), "syntax: invalid assignment target");
+		perr(ps, L(l), "syntax: invalid assignment target");
 		return NULL;
 	case AST_FIELD:
 	case AST_TUPLE_INDEX:
-		diag_error(CX->diag, L(l),
+		perr(ps, L(l),
 			   "syntax: Tuples and records are immutable once created. Consider "
 			   "creating a new value and assigning it instead.");
 		return NULL;
 	default:
-		diag_error(CX->diag, L(l), "syntax: invalid assignment target");
+		perr(ps, L(l), "syntax: invalid assignment target");
 		return NULL;
 	}
 	n = ast_new(CX, AST_ASSIGN, L(l));
@@ -905,7 +947,7 @@ static struct ast_node *for_new(struct pstate *ps, struct lex_loc l, const char 
 	struct ast_node *n;
 
 	if (!b && (a->kind != AST_MAP || a->map.keys)) {
-		diag_error(CX->diag, a->loc, "syntax: expected map or range in for loop");
+		perr(ps, a->loc, "syntax: expected map or range in for loop");
 		return NULL;
 	}
 	n = ast_new(CX, b ? AST_FOR_RANGE : AST_FOR_MAP, L(l));
@@ -930,7 +972,7 @@ static struct ast_node *ternary_new(struct pstate *ps, struct lex_loc l, struct 
 static struct ast_node *addr_new(struct pstate *ps, struct lex_loc l, struct ast_node *e)
 {
 	if (e->kind != AST_VAR && !(e->kind == AST_MAP && !e->map.keys))
-		diag_error(CX->diag, L(l),
+		perr(ps, L(l),
 			   "syntax: address-of operator (&) can only be used on a map or variable");
 	return ast_un(CX, L(l), AST_OP_ADDR, e, false);
 }
@@ -939,7 +981,7 @@ static struct ast_node *incdec_new(struct pstate *ps, struct lex_loc l, enum ast
 				   struct ast_node *e, bool is_postfix)
 {
 	if (e->kind != AST_VAR && e->kind != AST_MAP)
-		diag_error(CX->diag, e->loc, "syntax: increment/decrement requires a variable or map");
+		perr(ps, e->loc, "syntax: increment/decrement requires a variable or map");
 	return ast_un(CX, L(l), op, e, is_postfix);
 }
 
@@ -972,7 +1014,7 @@ static struct ast_node *record_new(struct pstate *ps, struct lex_loc l, struct a
 	for (struct ast_node *a = elems; a; a = a->next)
 		for (struct ast_node *b = elems; b != a; b = b->next)
 			if (a->named.name == b->named.name) {
-				diag_error(CX->diag, a->loc,
+				perr(ps, a->loc,
 					   "syntax: Named argument list already contains name: %s",
 					   a->named.name);
 				break;
@@ -1007,7 +1049,7 @@ static struct ast_node *type_ptr(struct pstate *ps, struct lex_loc l, struct ast
 		t->typ.n_ptr++;
 		t->loc = L(l);
 	} else {
-		diag_error(CX->diag, L(l), "syntax: a pointer to typeof() is not supported");
+		perr(ps, L(l), "syntax: a pointer to typeof() is not supported");
 	}
 	return t;
 }
@@ -1016,11 +1058,11 @@ static struct ast_node *type_array(struct pstate *ps, struct lex_loc l, struct a
 				   uint64_t n, bool has_n)
 {
 	if (t->kind != AST_TYPE) {
-		diag_error(CX->diag, L(l), "syntax: an array of typeof() is not supported");
+		perr(ps, L(l), "syntax: an array of typeof() is not supported");
 		return t;
 	}
 	if (n > UINT32_MAX) {
-		diag_error(CX->diag, L(l), "syntax: array size %llu is too large",
+		perr(ps, L(l), "syntax: array size %llu is too large",
 			   (unsigned long long)n);
 		n = 0;
 	}
@@ -1032,7 +1074,7 @@ static struct ast_node *type_array(struct pstate *ps, struct lex_loc l, struct a
 		return t;
 	}
 	if (t->typ.is_array)
-		diag_error(CX->diag, L(l), "syntax: multi-dimensional array types are not supported");
+		perr(ps, L(l), "syntax: multi-dimensional array types are not supported");
 	t->typ.is_array = true;
 	t->typ.array_len = (uint32_t)n;
 	return t;
@@ -1043,6 +1085,10 @@ static void put_symbol(struct sbuf *b, const char *name)
 {
 	size_t n = strlen(name);
 
+	if (strncmp(name, "\"'(' (", 6) == 0) {
+		sbuf_puts(b, "'('");
+		return;
+	}
 	if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
 		sbuf_put(b, name + 1, n - 2);
 	else
@@ -1059,7 +1105,7 @@ struct ast_node *parse_program(struct ast_ctx *cx, const struct parse_opts *o)
 	ps.lx = lex_new(cx);
 	rc = scry_parse(&ps);
 	lex_free(ps.lx);
-	if (rc != 0 || cx->diag->n_errors != errors_before || !ps.program)
+	if (rc != 0 || ps.n_syntax_errors || cx->diag->n_errors != errors_before || !ps.program)
 		return NULL;
 	return ps.program;
 }

@@ -17,6 +17,8 @@ struct pstate {
 	bool seen_main;     /* a probe, fn, macro or map declaration was parsed */
 	bool seen_config;
 	unsigned n_syntax_errors;
+	bool recovering;    /* bison is recovering from a syntax error */
+	uint32_t last_error_off; /* offset of the token of the last syntax error */
 };
 
 /* Fills the attach fields of @ap (an AST_ATTACH whose loc is set) from @raw: label,

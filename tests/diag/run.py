@@ -7,8 +7,10 @@ file "NAME.bt". ARGS are read from NAME.args if it exists (one line, shell
 words), else `--mode codegen`: compile only, so no root is needed and nothing
 is loaded. An empty NAME.err means "no diagnostics at all".
 
-Usage: run.py SCRY [--update] [NAME...]
+Usage: run.py SCRY [--update] [--dir SUB] [--no-args] [NAME...]
   --update   rewrite the .err files from the current output (review the diff!)
+  --dir SUB  take the cases from tests/diag/SUB/ (run from there)
+  --no-args  no default arguments (for tools other than scry, e.g. parse_check)
 """
 import os
 import shlex
@@ -25,23 +27,35 @@ def main():
         return 2
     scry = os.path.abspath(args.pop(0))
     update = "--update" in args
-    names = [a for a in args if a != "--update"]
+    default_args = ["--mode", "codegen"]
+    here = HERE
+    names = []
+    while args:
+        a = args.pop(0)
+        if a == "--update":
+            continue
+        if a == "--dir" and args:
+            here = os.path.join(HERE, args.pop(0))
+        elif a == "--no-args":
+            default_args = []
+        else:
+            names.append(a)
     if not names:
-        names = sorted(f[:-3] for f in os.listdir(HERE) if f.endswith(".bt"))
+        names = sorted(f[:-3] for f in os.listdir(here) if f.endswith(".bt"))
     if not names:
         print("1..0 # SKIP no diag cases")
         return 0
     failed = 0
     print("1..%d" % len(names))
     for i, name in enumerate(names, 1):
-        argsfile = os.path.join(HERE, name + ".args")
-        extra = ["--mode", "codegen"]
+        argsfile = os.path.join(here, name + ".args")
+        extra = list(default_args)
         if os.path.exists(argsfile):
             with open(argsfile) as f:
                 extra = shlex.split(f.read())
         cmd = [scry] + extra + [name + ".bt"]
         try:
-            p = subprocess.run(cmd, cwd=HERE, stdin=subprocess.DEVNULL,
+            p = subprocess.run(cmd, cwd=here, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=30)
             got = p.stderr.decode("utf-8", "replace")
@@ -49,7 +63,11 @@ def main():
             print("not ok %d - %s # timed out" % (i, name))
             failed += 1
             continue
-        errfile = os.path.join(HERE, name + ".err")
+        if p.returncode < 0:
+            print("not ok %d - %s # killed by signal %d" % (i, name, -p.returncode))
+            failed += 1
+            continue
+        errfile = os.path.join(here, name + ".err")
         if update:
             with open(errfile, "w") as f:
                 f.write(got)
