@@ -8,10 +8,12 @@
 #include "probes/probe_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 static bool path_exists(const char *p)
@@ -174,14 +176,89 @@ int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 	return 0;
 }
 
+static void kp_dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	sbuf_vprintf(ctx, fmt, args);
+}
+
+/* bpftrace -lv lines for a kprobe (argN of the BTF prototype, floats skipped)
+ * or a kretprobe ("<type> retval", or "void"); @dump prints into @b. */
+static void kp_print_params(FILE *out, const struct btf *btf, struct btf_dump *dump,
+			    struct sbuf *b, const char *func, bool is_ret)
+{
+	int32_t id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	const struct btf_type *proto;
+	const struct btf_param *p;
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts);
+	unsigned argn = 0;
+
+	if (id <= 0)
+		return;
+	proto = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (!proto || !btf_is_func_proto(proto))
+		return;
+	opts.field_name = "";
+	if (is_ret) {
+		sbuf_reset(b);
+		if (!proto->type)
+			fprintf(out, "    void\n");
+		else if (!btf_dump__emit_type_decl(dump, proto->type, &opts))
+			fprintf(out, "    %s retval\n", sbuf_str(b));
+		return;
+	}
+	p = btf_params(proto);
+	for (uint16_t i = 0; i < btf_vlen(proto); i++) {
+		const struct btf_type *pt = btf__type_by_id(btf, p[i].type);
+
+		if (pt && btf_is_float(pt))
+			continue;
+		sbuf_reset(b);
+		if (btf_dump__emit_type_decl(dump, p[i].type, &opts))
+			break;
+		fprintf(out, "    %s arg%u\n", sbuf_str(b), argn++);
+	}
+}
+
 int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
-		      FILE *out)
+		      bool verbose, FILE *out)
 {
 	struct strvec all = { 0 };
 	bool with_module = glob && strchr(glob, ':');
+	struct btf *btf = NULL;
+	struct btf_dump *dump = NULL;
+	struct sbuf b = { 0 };
+	bool owned = false;
 
 	kp_traceable(env, with_module, &all);
-	probe_print_matches(out, ops->name, &all, glob);
+	if (verbose) {
+		btf = (struct btf *)probe_env_btf(env);
+		if (!btf && env->btf_path) {
+			btf = btf__parse(env->btf_path, NULL);
+			if (btf && libbpf_get_error(btf))
+				btf = NULL;
+			owned = btf != NULL;
+		}
+		if (btf) {
+			dump = btf_dump__new(btf, kp_dump_printf, &b, NULL);
+			if (dump && libbpf_get_error(dump))
+				dump = NULL;
+		}
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		const char *colon;
+
+		if (glob && !probe_glob_match(glob, all.v[i]))
+			continue;
+		fprintf(out, "%s:%s\n", ops->name, all.v[i]);
+		colon = strchr(all.v[i], ':');
+		if (dump)
+			kp_print_params(out, btf, dump, &b, colon ? colon + 1 : all.v[i],
+					strcmp(ops->name, "kretprobe") == 0);
+	}
+	btf_dump__free(dump);
+	sbuf_fini(&b);
+	if (owned)
+		btf__free(btf);
 	strvec_fini(&all);
 	return 0;
 }
@@ -206,7 +283,7 @@ static int kprobe_expand(const struct probe_env *env, const struct ast_node *ap,
 
 static int kprobe_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
-	return probe_kprobe_list(&kprobe_probe, env, glob, out);
+	return probe_kprobe_list(&kprobe_probe, env, glob, verbose, out);
 }
 
 const struct probe_ops kprobe_probe = {

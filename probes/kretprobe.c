@@ -10,7 +10,7 @@ static int kretprobe_expand(const struct probe_env *env, const struct ast_node *
 
 static int kretprobe_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
-	return probe_kprobe_list(&kretprobe_probe, env, glob, out);
+	return probe_kprobe_list(&kretprobe_probe, env, glob, verbose, out);
 }
 
 const struct probe_ops kretprobe_probe = {

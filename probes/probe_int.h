@@ -118,7 +118,7 @@ int probe_kprobe_context(const struct probe_env *env, const struct probe_target 
 int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links);
 int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
-		      FILE *out);
+		      bool verbose, FILE *out);
 int probe_kprobe_available(const struct probe_env *env, const char **why);
 
 /* fentry/fexit (fentry.c). */

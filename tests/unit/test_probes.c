@@ -554,6 +554,12 @@ static void test_list(const struct probe_env *env)
 	ok(s && strncmp(s, "struct task_struct {\n", 21) == 0 && strstr(s, "};\n\n"),
 	   "-lv struct task_struct prints the definition");
 	free(s);
+	s = list(env, "kprobe:vfs_read", true);
+	is_str(s, "kprobe:vfs_read\n    long unsigned int arg0\n", "-lv kprobe: argN");
+	free(s);
+	s = list(env, "kretprobe:vfs_read", true);
+	is_str(s, "kretprobe:vfs_read\n    long unsigned int retval\n", "-lv kretprobe: retval");
+	free(s);
 	s = list(env, "iter:*", false);
 	is_str(s, "iter:task\n", "-l iter:*");
 	free(s);
