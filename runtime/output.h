@@ -74,4 +74,23 @@ void out_merge_percpu(const struct map_info *m, const void *percpu, unsigned ncp
 void out_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries, size_t n,
 	     uint32_t top, uint32_t div, const struct out_sym *sym);
 
+/* ---- JSON output (-f json), one object per line as bpftrace v0.26.1 ---- */
+
+/* A JSON string literal for @len bytes of @s. */
+void out_json_str(struct sbuf *b, const char *s, size_t len);
+/* One value as JSON (5, "abc", [1,2], {"a": 1}), no newline. */
+void out_json_value(struct sbuf *b, const struct type *t, const void *data,
+		    const struct out_sym *sym);
+/* {"type": "<type>", "data": "<text>"} and a newline: printf ("printf"),
+ * time(), cat(), join(), system() ("syscall"). */
+void out_json_text(struct sbuf *b, const char *type, const char *s, size_t len);
+/* print(value): {"type": "value", "data": <value>} and a newline. */
+void out_json_print_value(struct sbuf *b, const struct type *t, const void *data,
+			  const struct out_sym *sym);
+/* A whole map, like out_map: {"type": "map"|"hist"|"stats"|"tseries", "data":
+ * {"@name": ...}} and a newline. An empty map prints nothing (an empty avg or
+ * stats map prints {"@name": {}}). */
+void out_json_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
+		  size_t n, uint32_t top, uint32_t div, const struct out_sym *sym);
+
 #endif

@@ -69,6 +69,21 @@ void out_tseries_merge(const struct type *vt, const void *percpu, unsigned ncpus
 		       uint32_t stride, void *out);
 struct map_info;
 struct out_entry;
+struct out_point {
+	uint64_t epoch;  /* time = epoch * interval */
+	uint64_t v;      /* bits; signed per the value type */
+	bool has;        /* false: no value in this interval */
+};
+struct out_series {
+	const void *key; /* user key bytes */
+	struct out_point *pts;
+	size_t n;
+};
+/* The series of a tseries map, one per key in key byte order (at most one for
+ * a scalar map); free with out_series_free(). */
+size_t out_tseries_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+			  struct out_series **out);
+void out_series_free(struct out_series *s, size_t n);
 void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
 		     size_t n, const struct out_sym *sym);
 

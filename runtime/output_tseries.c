@@ -103,15 +103,9 @@ static uint64_t slot_value(const struct type *vt, const uint8_t *v)
 	return val;
 }
 
-struct point {
-	uint64_t epoch;
-	uint64_t v;
-	bool has;
-};
-
 struct series {
 	const uint8_t *key;
-	struct point *pts; /* (epoch, value) as read, first per epoch wins */
+	struct out_point *pts; /* (epoch, value) as read, first per epoch wins */
 	size_t n;
 	uint64_t latest;
 };
@@ -147,7 +141,7 @@ static void pad_num(struct sbuf *b, uint64_t v, bool sgn, int width, bool left)
 	sbuf_printf(b, left ? "%-*s" : "%*s", width, tmp);
 }
 
-static void put_graph(struct sbuf *b, const struct type *vt, const struct point *pts, size_t n)
+static void put_graph(struct sbuf *b, const struct type *vt, const struct out_point *pts, size_t n)
 {
 	bool sgn = vt->is_signed;
 	uint64_t minv, maxv, interval, first_ns, last_ns;
@@ -270,13 +264,14 @@ static int cmp_key_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
 	return n ? memcmp(a, b, n) : 0;
 }
 
-void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
-		     size_t n, const struct out_sym *sym)
+size_t out_tseries_select(const struct map_info *m, const struct out_entry *entries, size_t n,
+			  struct out_series **out)
 {
 	const struct type *vt = m->value_type;
 	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
 	struct series *ser = xcalloc(n ? n : 1, sizeof(*ser));
-	size_t ns = 0;
+	struct out_series *res;
+	size_t ns = 0, nout = 0;
 	uint64_t last = 0, first, nint = vt->lmax > 0 ? (uint64_t)vt->lmax : 1;
 	bool any = false;
 
@@ -322,38 +317,64 @@ void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_
 		any = true;
 	}
 	first = last - nint + 1; /* wraps like bpftrace's when nothing was written */
+	res = xcalloc(ns ? ns : 1, sizeof(*res));
 	for (size_t i = 0; i < ns; i++) {
 		struct series *s = &ser[i];
+		struct out_series *o = &res[nout++];
 		uint64_t f = last;
-		struct point *pts;
-		size_t np = 0;
 
+		o->key = s->key;
 		for (size_t j = 0; j < s->n; j++)
 			if (s->pts[j].epoch >= first && s->pts[j].epoch < f)
 				f = s->pts[j].epoch;
-		pts = xcalloc(first <= last ? (size_t)(last - first + 1) : 1, sizeof(*pts));
+		o->pts = xcalloc(first <= last ? (size_t)(last - first + 1) : 1, sizeof(*o->pts));
 		if (first <= last) {
 			for (uint64_t e = first; e <= last; e++) {
-				if (e < f)
-					continue;
-				pts[np].epoch = e;
-				for (size_t j = 0; j < s->n; j++)
-					if (s->pts[j].epoch == e) {
-						pts[np].v = s->pts[j].v;
-						pts[np].has = true;
-						break;
-					}
-				np++;
+				if (e >= f) {
+					struct out_point *pt = &o->pts[o->n++];
+
+					pt->epoch = e;
+					for (size_t j = 0; j < s->n; j++)
+						if (s->pts[j].epoch == e) {
+							pt->v = s->pts[j].v;
+							pt->has = true;
+							break;
+						}
+				}
 				if (e == UINT64_MAX)
 					break;
 			}
 		}
+		if (!m->key_type)
+			break;
+	}
+	for (size_t i = 0; i < ns; i++)
+		free(ser[i].pts);
+	free(ser);
+	*out = res;
+	return nout;
+}
+
+void out_series_free(struct out_series *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].pts);
+	free(s);
+}
+
+void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_entry *entries,
+		     size_t n, const struct out_sym *sym)
+{
+	struct out_series *ser;
+	size_t ns = out_tseries_select(m, entries, n, &ser);
+
+	for (size_t i = 0; i < ns; i++) {
 		sbuf_puts(b, m->name);
 		if (m->key_type) {
 			struct sbuf k = { 0 };
 			const char *ksz;
 
-			out_value(&k, m->key_type, s->key, sym);
+			out_value(&k, m->key_type, ser[i].key, sym);
 			ksz = k.s ? k.s : "";
 			sbuf_putc(b, '[');
 			if (k.len >= 2 && ksz[0] == '(' && ksz[k.len - 1] == ')')
@@ -364,13 +385,8 @@ void out_tseries_map(struct sbuf *b, const struct map_info *m, const struct out_
 			sbuf_fini(&k);
 		}
 		sbuf_puts(b, ":\n");
-		put_graph(b, vt, pts, np);
+		put_graph(b, m->value_type, ser[i].pts, ser[i].n);
 		sbuf_putc(b, '\n');
-		free(pts);
-		if (!m->key_type)
-			break;
 	}
-	for (size_t i = 0; i < ns; i++)
-		free(ser[i].pts);
-	free(ser);
+	out_series_free(ser, ns);
 }

@@ -871,6 +871,281 @@ static void test_symbols(void)
 	sbuf_fini(&b);
 }
 
+/* ---- JSON ---- */
+
+/* JSON text without white space outside strings, to compare with the
+ * pretty-printed expectation files. */
+static char *json_squash(const char *s)
+{
+	struct sbuf b = { 0 };
+	bool in_str = false;
+	char *r;
+
+	for (; *s; s++) {
+		if (in_str) {
+			sbuf_putc(&b, *s);
+			if (*s == '\\' && s[1])
+				sbuf_putc(&b, *++s);
+			else if (*s == '"')
+				in_str = false;
+		} else if (*s == '"') {
+			in_str = true;
+			sbuf_putc(&b, *s);
+		} else if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') {
+			sbuf_putc(&b, *s);
+		}
+	}
+	r = arena_strdup(&A, sbuf_str(&b));
+	sbuf_fini(&b);
+	return r;
+}
+
+static void check_json_file(const char *got, const char *file)
+{
+	char path[512], *buf;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/work/shared/conformance/public/outputs/%s", file);
+	f = fopen(path, "r");
+	if (!f) {
+		ok(1, "# SKIP %s not available", path);
+		return;
+	}
+	buf = calloc(1, 1 << 16);
+	n = fread(buf, 1, (1 << 16) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	is_str(json_squash(got), json_squash(buf), file);
+	free(buf);
+}
+
+static char *jmap(const struct map_info *m, const struct out_entry *e, size_t n, uint32_t top,
+		  uint32_t div)
+{
+	struct sbuf b = { 0 };
+	char *r;
+
+	out_json_map(&b, m, e, n, top, div, NULL);
+	r = arena_strndup(&A, b.s ? b.s : "", b.len);
+	sbuf_fini(&b);
+	return r;
+}
+
+/* A hist map from (key, bucket, count); key NULL for a scalar map. */
+struct hkb {
+	const char *key;
+	uint64_t bucket, count;
+};
+
+static char *jhist(const char *name, struct type *vt, const struct hkb *h, size_t n, bool keyed,
+		   uint32_t top)
+{
+	struct map_info m = { .name = name, .value_type = vt, .key_type = keyed ? t_str(16) : NULL,
+			      .key_size = keyed ? 24 : 16, .value_size = 8 };
+	struct out_entry *e = arena_alloc(&A, sizeof(*e) * (n ? n : 1));
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *k = arena_alloc(&A, 24);
+
+		if (keyed)
+			strncpy((char *)k, h[i].key, 15);
+		put64(k + m.key_size - 8, h[i].bucket);
+		e[i].key = k;
+		e[i].value = &h[i].count;
+	}
+	return jmap(&m, e, n, top, 0);
+}
+
+static void test_json(void)
+{
+	struct sbuf b = { 0 };
+	struct type *cnt = t_int(8, true);
+
+	{
+		struct map_info m = { .name = "@scalar", .value_type = cnt, .key_size = 8,
+				      .value_size = 8 };
+		uint64_t zero = 0, five = 5;
+		struct out_entry e = { &zero, &five };
+
+		is_str(jmap(&m, &e, 1, 0, 0), "{\"type\": \"map\", \"data\": {\"@scalar\": 5}}\n",
+		       "json scalar");
+		check_json_file(jmap(&m, &e, 1, 0, 0), "scalar.json");
+		is_str(jmap(&m, &e, 0, 0, 0), "", "json empty map");
+	}
+	{
+		struct map_info m = { .name = "@map", .key_type = t_str(5), .value_type = cnt,
+				      .key_size = 5, .value_size = 8 };
+		static const uint64_t v[2] = { 3, 2 };
+		struct out_entry e[2] = { { "key2", &v[0] }, { "key1", &v[1] } };
+
+		check_json_file(jmap(&m, e, 2, 0, 0), "map.json");
+	}
+	{
+		static const struct hkb h[] = { { NULL, 3, 1 }, { NULL, 12, 1 } };
+		static const struct hkb z[] = { { NULL, 3, 0 } };
+		static const struct hkb multi[] = { { "bpftrace", 3, 1 }, { "curl", 0, 1 },
+						    { "curl", 1, 1 },     { "curl", 10, 1 },
+						    { "curl", 12, 2 } };
+		struct hkb k3[1024];
+
+		check_json_file(jhist("@hist", ty(TY_HIST, 8, false), h, 2, false, 0), "hist.json");
+		check_json_file(jhist("@hist", ty(TY_HIST, 8, false), z, 1, false, 0),
+				"hist_zero.json");
+		check_json_file(jhist("@", ty(TY_HIST, 8, false), multi, 5, true, 0),
+				"hist_multiple.json");
+		{
+			/* hist($i, 3) for $i in 0..1023: count per bucket */
+			struct type *h3 = ty(TY_HIST, 8, false);
+			size_t nb = 0;
+
+			h3->n = 3;
+			for (uint64_t v = 0; v < 1024; v++) {
+				uint64_t idx;
+
+				if (v < 8) {
+					idx = v + 1;
+				} else {
+					unsigned lg = 63 - (unsigned)__builtin_clzll(v);
+
+					idx = ((uint64_t)(lg - 2) << 3) + ((v >> (lg - 3)) & 7) + 1;
+				}
+				if (nb && k3[nb - 1].bucket == idx) {
+					k3[nb - 1].count++;
+				} else {
+					k3[nb].key = NULL;
+					k3[nb].bucket = idx;
+					k3[nb].count = 1;
+					nb++;
+				}
+			}
+			check_json_file(jhist("@", h3, k3, nb, false, 0), "hist_2args.json");
+		}
+	}
+	{
+		struct type *lh = ty(TY_LHIST, 8, false);
+		static const struct hkb z[] = { { NULL, 1, 0 } };
+		static const struct hkb multi[] = { { "bpftrace", 1, 1 }, { "curl", 6, 1 },
+						    { "bpftrace", 11, 1 } };
+
+		lh->lmin = 0;
+		lh->lmax = 100;
+		lh->lstep = 10;
+		check_json_file(jhist("@h", lh, z, 1, false, 0), "lhist_zero.json");
+		check_json_file(jhist("@stats", lh, multi, 3, true, 0), "lhist_multiple.json");
+	}
+	{
+		static const struct hkb three[] = { { "1", 5, 1 }, { "2", 6, 1 }, { "3", 6, 1 } };
+
+		is_str(jhist("@", ty(TY_HIST, 8, false), three, 3, true, 2),
+		       "{\"type\": \"hist\", \"data\": {\"@\": {\"2\": [{\"min\": 16, \"max\": 31, "
+		       "\"count\": 1}], \"3\": [{\"min\": 16, \"max\": 31, \"count\": 1}]}}}\n",
+		       "json keyed hist with top");
+	}
+	{
+		struct map_info m = { .name = "@stats", .value_type = ty(TY_STATS, 16, true),
+				      .key_size = 8, .value_size = 16 };
+		uint64_t zero = 0, st[2] = { 12, 2 };
+		struct out_entry e = { &zero, st };
+
+		check_json_file(jmap(&m, &e, 1, 0, 0), "stats.json");
+		is_str(jmap(&m, &e, 0, 0, 0), "{\"type\": \"stats\", \"data\": {\"@stats\": {}}}\n",
+		       "json empty stats map");
+	}
+	{
+		struct map_info m = { .name = "@", .key_type = t_str(2), .value_type = ty(TY_AVG, 16, true),
+				      .key_size = 2, .value_size = 16 };
+		static const uint64_t v[4][2] = { { 40, 1 }, { 10, 1 }, { 30, 1 }, { 20, 1 } };
+		struct out_entry e[4] = { { "d", v[0] }, { "a", v[1] }, { "c", v[2] }, { "b", v[3] } };
+
+		is_str(jmap(&m, e, 4, 10, 10),
+		       "{\"type\": \"stats\", \"data\": {\"@\": {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}}}\n",
+		       "json avg map with top and div");
+	}
+	{
+		/* @ = (1, 2, "string", (4, 5)) and @ = (0, struct Foo) */
+		const struct type *in = TUPLE(t_int(8, true), t_int(8, true));
+		const struct type *tt = TUPLE(t_int(8, true), t_int(8, true), t_str(7), in);
+		static const char *const mn[] = { "m", "n" };
+		const struct type *foo = t_agg(TY_STRUCT, 2, mn,
+					       (const struct type *const[]){ t_int(4, true),
+									     t_int(4, true) });
+		const struct type *t2 = TUPLE(t_int(8, true), foo);
+		struct map_info m = { .name = "@", .value_type = tt, .key_size = 8, .value_size = tt->size };
+		uint8_t d[64] = { 0 }, d2[16] = { 0 };
+		uint64_t zero = 0;
+		struct out_entry e = { &zero, d };
+
+		put64(d + tt->fields[0].offset, 1);
+		put64(d + tt->fields[1].offset, 2);
+		memcpy(d + tt->fields[2].offset, "string", 7);
+		put64(d + tt->fields[3].offset, 4);
+		put64(d + tt->fields[3].offset + 8, 5);
+		is_str(jmap(&m, &e, 1, 0, 0),
+		       "{\"type\": \"map\", \"data\": {\"@\": [1,2,\"string\",[4,5]]}}\n", "json tuple map");
+		put32(d2 + t2->fields[1].offset, 2);
+		put32(d2 + t2->fields[1].offset + 4, 3);
+		m.value_type = t2;
+		e.value = d2;
+		is_str(jmap(&m, &e, 1, 0, 0),
+		       "{\"type\": \"map\", \"data\": {\"@\": [0,{\"m\": 2, \"n\": 3}]}}\n",
+		       "json tuple with struct");
+		out_json_print_value(&b, foo, d2 + t2->fields[1].offset, NULL);
+		is_str(sbuf_str(&b), "{\"type\": \"value\", \"data\": {\"m\": 2, \"n\": 3}}\n",
+		       "json print struct");
+	}
+	{
+		const struct type *bt = TUPLE(ty(TY_BOOL, 1, false), ty(TY_BOOL, 1, false));
+		uint8_t d[2] = { 1, 0 };
+		uint64_t big = (uint64_t)-1;
+
+		sbuf_reset(&b);
+		out_json_print_value(&b, bt, d, NULL);
+		is_str(sbuf_str(&b), "{\"type\": \"value\", \"data\": [true,false]}\n", "json bools");
+		sbuf_reset(&b);
+		out_json_value(&b, t_int(8, false), &big, NULL);
+		is_str(sbuf_str(&b), "\"18446744073709551615\"", "json u64 beyond doubles is a string");
+		sbuf_reset(&b);
+		out_json_text(&b, "printf", "test 5", 6);
+		is_str(sbuf_str(&b), "{\"type\": \"printf\", \"data\": \"test 5\"}\n", "json printf");
+		sbuf_reset(&b);
+		out_json_text(&b, "syscall", "a \"b\"\tc\n\x01", 9);
+		is_str(sbuf_str(&b), "{\"type\": \"syscall\", \"data\": \"a \\\"b\\\"\\tc\\n\\u0001\"}\n",
+		       "json escapes");
+	}
+	{
+		/* tseries max: value 9 at 0.5s .. 0.9s */
+		struct type *vt = ty(TY_TSERIES, 24, true);
+		struct tsv nine[5];
+
+		vt->lmin = 100000000;
+		vt->lmax = 5;
+		for (int i = 0; i < 5; i++)
+			nine[i] = (struct tsv){ NULL, (uint64_t)i + 5, 9 };
+		{
+			struct map_info m = { .name = "@a", .value_type = vt, .key_size = 16,
+					      .value_size = 24 };
+			struct out_entry e[5];
+
+			for (int i = 0; i < 5; i++) {
+				uint8_t *k = arena_alloc(&A, 16), *v = arena_alloc(&A, 24);
+
+				put64(k + 8, nine[i].epoch % 5);
+				put64(v, 9);
+				put64(v + 8, 1);
+				put64(v + 16, nine[i].epoch);
+				e[i].key = k;
+				e[i].value = v;
+			}
+			check_json_file(jmap(&m, e, 5, 0, 0), "tseries_max.json");
+			for (int i = 0; i < 5; i++)
+				memset((void *)e[i].value, 0, 24);
+			check_json_file(jmap(&m, e, 5, 0, 0), "tseries_zero.json");
+		}
+	}
+	sbuf_fini(&b);
+}
+
 static void test_merge(void)
 {
 	struct map_info m = { .name = "@", .value_size = 16 };
@@ -921,6 +1196,7 @@ int main(void)
 	test_maps();
 	test_tseries();
 	test_symbols();
+	test_json();
 	test_merge();
 	arena_fini(&A);
 	return done_testing();
