@@ -1,12 +1,15 @@
 /* iter.c — `iter:<name>[:<pin>]` (it): BPF iterators (task, task_file, ...).
- * Names come from the `struct bpf_iter__<name>` types of vmlinux BTF. Parsing,
- * section and listing for now; the runtime part comes later. */
+ * Names come from the `struct bpf_iter__<name>` types of vmlinux BTF; the
+ * context is a pointer to that struct. attach() creates the iterator link; the
+ * runtime then runs it with bpf_iter_create() and read(). */
 #include "probes/probe_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -75,21 +78,135 @@ static const char *iter_section(const struct probe_target *t, struct arena *a)
 	return arena_printf(a, "iter/%s", t->target);
 }
 
+static struct btf *iter_btf(const struct probe_env *env, bool *owned)
+{
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+
+	*owned = false;
+	if (btf || !env->btf_path)
+		return btf;
+	btf = btf__parse(env->btf_path, NULL);
+	if (!btf || libbpf_get_error(btf))
+		return NULL;
+	*owned = true;
+	return btf;
+}
+
 static int iter_context(const struct probe_env *env, const struct probe_target *t,
 			struct probe_ctx *out, struct arena *a, struct diag *d)
 {
+	struct btf *btf;
+	bool owned;
+	char *name;
+	int32_t id;
+
 	memset(out, 0, sizeof(*out));
-	out->kind = PCTX_TRAMPOLINE;
+	out->kind = PCTX_ITER;
+	btf = iter_btf(env, &owned);
+	if (!btf)
+		return 0;
+	name = xasprintf("bpf_iter__%s", t->target);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+	free(name);
+	if (id > 0) {
+		out->args = probe_type_from_btf(a, btf, id);
+		out->has_args = true;
+	}
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+static int iter_attach(struct bpf_program *prog, const struct probe_target *t,
+		       struct ptrvec *links)
+{
+	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
+
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	ptrvec_push(links, link);
 	return 0;
 }
 
 static int iter_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
 {
 	struct strvec all = { 0 };
+	struct btf *btf = NULL;
+	bool owned = false;
 
 	iter_all(env, &all);
-	probe_print_matches(out, "iter", &all, glob);
+	if (verbose)
+		btf = iter_btf(env, &owned);
+	for (size_t i = 0; i < all.n; i++) {
+		char *fn;
+		int32_t id;
+
+		if (glob && !probe_glob_match(glob, all.v[i]))
+			continue;
+		fprintf(out, "iter:%s\n", all.v[i]);
+		if (!btf)
+			continue;
+		/* the arguments of bpf_iter_<name>, without its leading meta */
+		fn = xasprintf("bpf_iter_%s", all.v[i]);
+		id = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC);
+		free(fn);
+		if (id > 0)
+			probe_print_btf_params(out, btf, (int32_t)btf__type_by_id(btf, id)->type, 1,
+					       false);
+	}
 	strvec_fini(&all);
+	if (owned)
+		btf__free(btf);
+	return 0;
+}
+
+/* Loads a minimal iterator program for bpf_iter_task: kernels without the
+ * tracing program type refuse it. */
+static int iter_available(const struct probe_env *env, const char **why)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+	bool owned = false;
+	int32_t id;
+	int fd;
+
+	if (!btf && env->btf_path) {
+		btf = btf__parse(env->btf_path, NULL);
+		if (btf && libbpf_get_error(btf))
+			btf = NULL;
+		owned = btf != NULL;
+	}
+	if (!btf) {
+		*why = "iterators need kernel BTF (/sys/kernel/btf/vmlinux is missing)";
+		return -ENOENT;
+	}
+	id = btf__find_by_name_kind(btf, "bpf_iter_task", BTF_KIND_FUNC);
+	if (owned)
+		btf__free(btf);
+	if (id <= 0) {
+		*why = "this kernel has no BPF iterator support (no bpf_iter_task in BTF)";
+		return -ENOENT;
+	}
+	opts.expected_attach_type = BPF_TRACE_ITER;
+	opts.attach_btf_id = (uint32_t)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "scry_iter_probe", "GPL", prog, 2, &opts);
+	if (fd < 0) {
+		int err = -errno;
+
+		if (err == -EPERM && geteuid() != 0)
+			*why = "loading iterator programs needs root (bpf: Operation not permitted)";
+		else if (err == -EPERM)
+			*why = "this kernel has no BPF iterator support (loading a tracing program: "
+			       "Operation not permitted)";
+		else
+			*why = "this kernel has no BPF iterator support (loading a tracing program failed)";
+		return err;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -101,5 +218,7 @@ const struct probe_ops iter_probe = {
 	.expand = iter_expand,
 	.section = iter_section,
 	.context = iter_context,
+	.attach = iter_attach,
 	.list = iter_list,
+	.available = iter_available,
 };

@@ -36,6 +36,8 @@ enum probe_ctx_kind {
 	PCTX_PT_REGS,     /* kprobe/uprobe: ctx is struct pt_regs; argN from registers */
 	PCTX_PERF_EVENT,  /* profile/interval/software/hardware: bpf_perf_event_data */
 	PCTX_TRAMPOLINE,  /* fentry/fexit: ctx is u64 args[] with BTF types */
+	PCTX_ITER,        /* iter: ctx points at struct bpf_iter__<name>; args is that
+	                   * struct (fields meta, task, ...), `ctx` builtin */
 };
 
 /* One concrete attach point, produced by expand. */

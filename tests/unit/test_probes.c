@@ -491,6 +491,9 @@ static void test_fentry_misc(const struct probe_env *env)
 	is_str(tgt(0)->full, "usdt:/bin/x:prov:probe", "usdt full");
 	ok(expand(env, "iter:task") == 0 && targets.n == 1, "iter");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "iter/task", "iter section");
+	ok(tgt(0)->ops->context(env, tgt(0), &ctx, &cx.arena, &dg) == 0 && ctx.kind == PCTX_ITER &&
+	   ctx.args && ctx.args->btf_id > 0 && strcmp(ctx.args->name, "struct bpf_iter__task") == 0,
+	   "iter context: struct bpf_iter__task");
 	ok(expand(env, "it:task*") == -EINVAL, "iter wildcard rejected");
 	ok(expand(env, "watchpoint:0x1000:8:rw") == 0 && tgt(0)->offset == 0x1000, "watchpoint");
 	ok(expand(env, "w:0x1000:3:rw") == -EINVAL, "watchpoint bad len");
