@@ -397,6 +397,12 @@ static void test_format(void)
 	is_str(fmt1("100%% %d%%", 7, true), "100% 7%", "%% escapes");
 	is_str(fmt1("%y %d", 7, true), "%y 7", "unknown conversion stays text");
 	is_str(fmt1("%5% %d", 7, true), "% 7", "%% with flags");
+	is_str(fmt1("abc%", 7, true), "abc%", "lone % at the end");
+	is_str(fmt1("%5.x %ll", 7, true), "%5.x %ll", "incomplete conversions stay text");
+	is_str(fmt1("%*d|", 7, true), "7|", "* width is ignored");
+	is_str(fmt1("%08.3x", 255, false), "000000ff", "zero-padded hex, precision ignored");
+	is_str(fmt1("%#08x", 255, false), "00000xff", "zeros go before the base prefix");
+	is_str(fmt1("%zu %d", 3, false), "3 ", "%zu");
 	{
 		const struct type *args = TUPLE(t_str(8), t_str(8));
 		char d[16] = "ab\0\0\0\0\0\0xyz";
