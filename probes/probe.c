@@ -678,9 +678,7 @@ static char *c_type_clean(const char *s, bool *is_user)
 		}
 		if (skip)
 			continue;
-		if (b.len && b.s[b.len - 1] != '*')
-			sbuf_putc(&b, ' ');
-		else if (b.len)
+		if (b.len)
 			sbuf_putc(&b, ' ');
 		sbuf_put(&b, w, len);
 	}

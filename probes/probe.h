@@ -102,7 +102,10 @@ const struct probe_ops *probe_lookup(const char *name);
 /* NULL-terminated registry, in `-l` order. */
 extern const struct probe_ops *const probe_registry[];
 
-/* The default environment of this machine. */
+/* The default environment of this machine: tracefs (debugfs's copy when
+ * present), vmlinux BTF path, kallsyms; get_btf stays NULL (callers that hold
+ * the vmlinux BTF should set it, or probe types parse btf_path themselves).
+ * When no tracefs is mounted it mounts one at /sys/kernel/tracing (root only). */
 void probe_env_default(struct probe_env *env);
 
 /* Shell-style glob match ('*', '?', '[...]'); '*' also matches ':'. */
