@@ -502,6 +502,35 @@ static void test_maps(void)
 		ok(strstr(t, "[1M, 2M)               1 |") != NULL, "hist M suffix");
 	}
 	{
+		/* hist(5000), hist(1000000) twice, hist(3000000000) */
+		static const struct hb wide[] = { { 14, 1 }, { 21, 2 }, { 33, 1 } };
+
+		is_str(scalar_hist(h0, wide, 3, 0),
+		       "@:\n"
+		       "[4K, 8K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		       "[8K, 16K)              0 |                                                    |\n"
+		       "[16K, 32K)             0 |                                                    |\n"
+		       "[32K, 64K)             0 |                                                    |\n"
+		       "[64K, 128K)            0 |                                                    |\n"
+		       "[128K, 256K)           0 |                                                    |\n"
+		       "[256K, 512K)           0 |                                                    |\n"
+		       "[512K, 1M)             2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		       "[1M, 2M)               0 |                                                    |\n"
+		       "[2M, 4M)               0 |                                                    |\n"
+		       "[4M, 8M)               0 |                                                    |\n"
+		       "[8M, 16M)              0 |                                                    |\n"
+		       "[16M, 32M)             0 |                                                    |\n"
+		       "[32M, 64M)             0 |                                                    |\n"
+		       "[64M, 128M)            0 |                                                    |\n"
+		       "[128M, 256M)           0 |                                                    |\n"
+		       "[256M, 512M)           0 |                                                    |\n"
+		       "[512M, 1G)             0 |                                                    |\n"
+		       "[1G, 2G)               0 |                                                    |\n"
+		       "[2G, 4G)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		       "\n",
+		       "hist with K, M and G buckets");
+	}
+	{
 		/* hist(x, 2): four buckets per power of two */
 		struct type *h2 = ty(TY_HIST, 8, false);
 		static const struct hb fine[] = { { 1, 1 }, { 9, 1 }, { 13, 2 } };
