@@ -259,9 +259,26 @@ static void put_graph(struct sbuf *b, const struct type *vt, const struct out_po
 	sbuf_putc(b, '\n');
 }
 
-static int cmp_key_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
+static int cmp_key_bytes(const void *a, const void *b, uint32_t n)
 {
 	return n ? memcmp(a, b, n) : 0;
+}
+
+struct key_ctx {
+	const struct out_entry *entries;
+	uint32_t ks;
+};
+
+/* entry indices by key bytes, then by position (a stable order) */
+static int cmp_idx(const void *pa, const void *pb, void *arg)
+{
+	const struct key_ctx *kc = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = cmp_key_bytes(kc->entries[a].key, kc->entries[b].key, kc->ks);
+
+	if (c)
+		return c;
+	return a < b ? -1 : a > b;
 }
 
 size_t out_tseries_select(const struct map_info *m, const struct out_entry *entries, size_t n,
@@ -271,46 +288,47 @@ size_t out_tseries_select(const struct map_info *m, const struct out_entry *entr
 	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
 	struct series *ser = xcalloc(n ? n : 1, sizeof(*ser));
 	struct out_series *res;
-	size_t ns = 0, nout = 0;
+	struct key_ctx kc;
+	size_t ns = 0, nout = 0, *idx;
 	uint64_t last = 0, first, nint = vt->lmax > 0 ? (uint64_t)vt->lmax : 1;
 	bool any = false;
 
-	/* group by key, in key byte order (bpftrace keeps them in an ordered map) */
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *key = entries[i].key, *v = entries[i].value;
-		uint64_t epoch = out_load_u(v + 16, 8);
-		struct series *s = NULL;
-		size_t j;
+	/* group by key, in key byte order (bpftrace keeps them in an ordered map);
+	 * within a key the first slot read for an epoch wins */
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	kc.entries = entries;
+	kc.ks = ks;
+	if (n > 1)
+		qsort_r(idx, n, sizeof(*idx), cmp_idx, &kc);
+	for (size_t i = 0; i < n;) {
+		size_t end = i + 1;
+		struct series *s = &ser[ns++];
 
-		for (j = 0; j < ns; j++)
-			if (!cmp_key_bytes(ser[j].key, key, ks)) {
-				s = &ser[j];
-				break;
+		while (end < n && !cmp_key_bytes(entries[idx[end]].key, entries[idx[i]].key, ks))
+			end++;
+		s->key = entries[idx[i]].key;
+		s->pts = xcalloc(end - i, sizeof(*s->pts));
+		for (; i < end; i++) {
+			const uint8_t *v = entries[idx[i]].value;
+			uint64_t epoch = out_load_u(v + 16, 8);
+			size_t j;
+
+			for (j = 0; j < s->n; j++)
+				if (s->pts[j].epoch == epoch)
+					break;
+			if (j == s->n) {
+				s->pts[s->n].epoch = epoch;
+				s->pts[s->n].v = slot_value(vt, v);
+				s->pts[s->n].has = true;
+				s->n++;
 			}
-		if (!s) {
-			size_t at = ns;
-
-			while (at > 0 && cmp_key_bytes(ser[at - 1].key, key, ks) > 0)
-				at--;
-			memmove(&ser[at + 1], &ser[at], (ns - at) * sizeof(*ser));
-			s = &ser[at];
-			memset(s, 0, sizeof(*s));
-			s->key = key;
-			s->pts = xcalloc(n, sizeof(*s->pts));
-			ns++;
+			if (epoch > s->latest)
+				s->latest = epoch;
 		}
-		for (j = 0; j < s->n; j++)
-			if (s->pts[j].epoch == epoch)
-				break;
-		if (j == s->n) {
-			s->pts[s->n].epoch = epoch;
-			s->pts[s->n].v = slot_value(vt, v);
-			s->pts[s->n].has = true;
-			s->n++;
-		}
-		if (epoch > s->latest)
-			s->latest = epoch;
 	}
+	free(idx);
 	for (size_t i = 0; i < ns; i++) {
 		if (!any || ser[i].latest > last)
 			last = ser[i].latest;
