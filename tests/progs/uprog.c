@@ -16,6 +16,17 @@ long uprobe_func2(long a, const char *s);
 void uprobe_loop_body(int i);
 void uprog_sema_probe(int i);
 
+/* a struct parameter, for DWARF argument and type tests */
+struct uprog_pair {
+	int a;
+	long b;
+	char name[8];
+	struct uprog_pair *next;
+	unsigned flag : 3;
+	unsigned mode : 5;
+};
+long uprobe_struct_func(struct uprog_pair *p, const char *s, unsigned char c);
+
 volatile long uprog_sink;
 static const char greeting[] = "hello";
 
@@ -29,6 +40,12 @@ long __attribute__((noinline)) uprobe_func2(long a, const char *s)
 {
 	uprog_sink += a + s[0];
 	return a * 2;
+}
+
+long __attribute__((noinline)) uprobe_struct_func(struct uprog_pair *p, const char *s,
+						 unsigned char c)
+{
+	return p->a + p->b + s[0] + c + p->flag; /* uprog.c: struct func line */
 }
 
 static int __attribute__((noinline)) local_func(int x)
@@ -54,6 +71,11 @@ void __attribute__((noinline)) uprobe_loop_body(int i)
 	uprobe_func1(i);
 	uprobe_func2(i, greeting);
 	local_func(i);
+	{
+		struct uprog_pair pair = { i, 2, "pair", NULL, 1, 2 };
+
+		uprog_sink += uprobe_struct_func(&pair, greeting, 'x');
+	}
 	uprog_sink += uprog_lib_add(i, 2) + uprog_lib_mul(i, 3);
 }
 

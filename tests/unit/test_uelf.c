@@ -161,11 +161,12 @@ static void test_exe(const char *path, bool is_pie, bool nm_ok)
 	s = uelf_sym_by_addr(e, m->addr + m->size);
 	ok(s != m, "address after main is not main");
 
-	is_int((long long)uelf_match_funcs(e, "uprobe_*", &names), 3, "glob uprobe_* matches 3");
-	if (names.n == 3) {
+	is_int((long long)uelf_match_funcs(e, "uprobe_*", &names), 4, "glob uprobe_* matches 4");
+	if (names.n == 4) {
 		is_str(names.v[0], "uprobe_func1", "sorted 1");
 		is_str(names.v[1], "uprobe_func2", "sorted 2");
 		is_str(names.v[2], "uprobe_loop_body", "sorted 3");
+		is_str(names.v[3], "uprobe_struct_func", "sorted 4");
 	}
 	strvec_fini(&names);
 	ok(uelf_match_funcs(e, NULL, &names) > 5, "all functions listed");
