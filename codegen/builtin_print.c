@@ -1,0 +1,121 @@
+/* builtin_print.c — calls that talk to user space through the "events" ring
+ * buffer: printf/errorf/warnf/system/cat, print, time, join, clear/zero, exit;
+ * plus signal(). An event is header (u64 action id) + payload laid out as
+ * action->args says; it is built in the scratch area and copied out with one
+ * bpf_ringbuf_output. */
+#include <string.h>
+
+#include "codegen/cg_int.h"
+
+static LLVMValueRef event_buf(struct cg *g, const struct action *a)
+{
+	LLVMValueRef p = cg_gep(g, g->scratch_base, g->event_off);
+
+	LLVMBuildStore(g->b, cg_i64(g, a->id), p);
+	return p;
+}
+
+static void event_send(struct cg *g, const struct action *a, LLVMValueRef p)
+{
+	LLVMValueRef args[4] = { g->events, p, cg_i64(g, a->size), cg_i64(g, 0) };
+
+	cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+}
+
+/* Evaluates @args into the payload of @a. */
+static void fill_payload(struct cg *g, const struct action *a, struct ast_node *args, LLVMValueRef ev)
+{
+	const struct type *pt = a->args;
+	LLVMValueRef vals[64];
+	uint32_t i = 0;
+
+	for (struct ast_node *x = args; x && i < 64; x = x->next, i++)
+		vals[i] = cg_expr(g, x);
+	i = 0;
+	for (struct ast_node *x = args; x && i < 64 && pt && i < pt->n_fields; x = x->next, i++) {
+		const struct type_field *f = &pt->fields[i];
+		LLVMValueRef v = cg_convert(g, vals[i], x->type, f->type);
+
+		cg_store(g, f->type, v, cg_gep(g, ev, 8 + f->offset));
+	}
+}
+
+LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
+{
+	struct call_info *ci = n->call.info;
+	const struct action *a = ci->action;
+	LLVMValueRef ev;
+
+	switch (ci->fn) {
+	case BI_SIGNAL: {
+		LLVMValueRef sig = cg_expr(g, n->call.args);
+		LLVMValueRef args[1] = { LLVMBuildTrunc(g->b, sig, g->i32, "") };
+
+		cg_helper(g, BH_send_signal, g->i64, args, 1);
+		return cg_i64(g, 0);
+	}
+	case BI_OVERRIDE:
+		cg_error(g, n->loc, "override() is not supported");
+		return cg_i64(g, 0);
+	default:
+		break;
+	}
+	if (!a) {
+		cg_error(g, n->loc, "%s() is not supported", n->call.name);
+		return cg_i64(g, 0);
+	}
+	switch (ci->fn) {
+	case BI_PRINTF:
+	case BI_ERRORF:
+	case BI_WARNF:
+	case BI_SYSTEM:
+	case BI_CAT:
+	case BI_DEBUGF: {
+		LLVMValueRef vals_ev;
+
+		/* arguments first: they may use scratch temporaries, not the event */
+		vals_ev = cg_gep(g, g->scratch_base, g->event_off);
+		fill_payload(g, a, n->call.args->next, vals_ev);
+		event_buf(g, a);
+		event_send(g, a, vals_ev);
+		break;
+	}
+	case BI_PRINT:
+		ev = cg_gep(g, g->scratch_base, g->event_off);
+		if (ci->map) {
+			struct ast_node *top = n->call.args->next, *div = top ? top->next : NULL;
+			LLVMValueRef tv = top ? cg_expr(g, top) : cg_i64(g, 0);
+			LLVMValueRef dv = div ? cg_expr(g, div) : cg_i64(g, 0);
+
+			LLVMBuildStore(g->b, cg_convert(g, tv, top ? top->type : NULL, NULL), cg_gep(g, ev, 8));
+			LLVMBuildStore(g->b, dv, cg_gep(g, ev, 16));
+		} else {
+			fill_payload(g, a, n->call.args, ev);
+		}
+		event_buf(g, a);
+		event_send(g, a, ev);
+		break;
+	case BI_TIME:
+	case BI_CLEAR:
+	case BI_ZERO:
+		ev = event_buf(g, a);
+		event_send(g, a, ev);
+		break;
+	case BI_EXIT: {
+		LLVMValueRef code = n->call.args ? cg_expr(g, n->call.args) : cg_i64(g, 0);
+
+		ev = cg_gep(g, g->scratch_base, g->event_off);
+		LLVMBuildStore(g->b, code, cg_gep(g, ev, 8));
+		event_buf(g, a);
+		event_send(g, a, ev);
+		if (g->in_callback)
+			LLVMBuildRet(g->b, cg_i64(g, 1));
+		else
+			cg_return(g);
+		break;
+	}
+	default:
+		cg_error(g, n->loc, "%s() is not supported", n->call.name);
+	}
+	return cg_i64(g, 0);
+}

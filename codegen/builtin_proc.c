@@ -1,0 +1,114 @@
+/* builtin_proc.c — builtin variables: process identity, time, CPU, context
+ * arguments (argN from pt_regs or the raw tracepoint u64 array, args from the
+ * tracepoint record), stacks. */
+#include <string.h>
+
+#include "codegen/cg_int.h"
+#include "probes/probe.h"
+
+/* x86-64 struct pt_regs offsets of the argument registers */
+static const uint32_t pt_regs_arg[] = { 112, 104, 96, 88, 72, 64 };
+#define PT_REGS_AX 80
+
+static LLVMValueRef ctx_u64(struct cg *g, uint32_t off)
+{
+	LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->ctxp, off), "");
+
+	return v;
+}
+
+static LLVMValueRef helper0(struct cg *g, unsigned id)
+{
+	return cg_helper(g, id, g->i64, NULL, 0);
+}
+
+LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
+{
+	struct call_info *ci = n->call.info;
+	const struct probe_ctx *pc = g->probe ? g->probe->ctx : NULL;
+	LLVMValueRef v;
+
+	switch (ci->fn) {
+	case BI_PID:
+		v = LLVMBuildLShr(g->b, helper0(g, BH_get_current_pid_tgid), cg_i64(g, 32), "");
+		return LLVMBuildTrunc(g->b, v, g->i32, "pid");
+	case BI_TID:
+		return LLVMBuildTrunc(g->b, helper0(g, BH_get_current_pid_tgid), g->i32, "tid");
+	case BI_UID:
+		return LLVMBuildAnd(g->b, helper0(g, BH_get_current_uid_gid), cg_i64(g, 0xffffffff), "uid");
+	case BI_GID:
+		return LLVMBuildLShr(g->b, helper0(g, BH_get_current_uid_gid), cg_i64(g, 32), "gid");
+	case BI_USERNAME:
+		return LLVMBuildAnd(g->b, helper0(g, BH_get_current_uid_gid), cg_i64(g, 0xffffffff), "uid");
+	case BI_NSECS:
+		switch (ci->n) {
+		case 0:
+			return helper0(g, BH_ktime_get_ns);
+		case 2:
+		case 3:
+			return helper0(g, BH_ktime_get_tai_ns);
+		default:
+			return helper0(g, BH_ktime_get_boot_ns);
+		}
+	case BI_ELAPSED:
+		/* boot-clock ns since the object was generated; close enough to start */
+		return LLVMBuildSub(g->b, helper0(g, BH_ktime_get_boot_ns), cg_i64(g, 0), "");
+	case BI_CPU:
+		return helper0(g, BH_get_smp_processor_id);
+	case BI_NUMAID:
+		return helper0(g, BH_get_numa_node_id);
+	case BI_NCPUS:
+		return cg_i64(g, g->n_cpus);
+	case BI_RAND:
+		return LLVMBuildAnd(g->b, helper0(g, BH_get_prandom_u32), cg_i64(g, 0xffffffff), "");
+	case BI_CGROUP:
+		return helper0(g, BH_get_current_cgroup_id);
+	case BI_CURTASK:
+		return helper0(g, BH_get_current_task);
+	case BI_JIFFIES:
+		return helper0(g, BH_jiffies64);
+	case BI_COMM: {
+		LLVMValueRef t = cg_tmp(g, 16, "comm"), args[2] = { t, cg_i32(g, 16) };
+
+		cg_memset0(g, t, 16);
+		cg_helper(g, BH_get_current_comm, g->i64, args, 2);
+		return t;
+	}
+	case BI_ARGS:
+		return g->ctxp;
+	case BI_ARG:
+		if (pc && pc->kind == PCTX_RAW_TP)
+			return ctx_u64(g, ci->n * 8);
+		if (ci->n < ARRAY_SIZE(pt_regs_arg))
+			return ctx_u64(g, pt_regs_arg[ci->n]);
+		cg_error(g, n->loc, "arg%u is not available", ci->n);
+		return cg_i64(g, 0);
+	case BI_RETVAL:
+		return ctx_u64(g, PT_REGS_AX);
+	case BI_KSTACK:
+	case BI_USTACK: {
+		LLVMValueRef args[3] = { g->ctxp, g->stacks, cg_i64(g, ci->fn == BI_USTACK ? 256 : 0) };
+		LLVMValueRef id = cg_helper(g, BH_get_stackid, g->i64, args, 3);
+
+		if (ci->fn == BI_KSTACK)
+			return id;
+		{
+			LLVMValueRef t = cg_tmp(g, 16, "ustack");
+			LLVMValueRef pid = LLVMBuildLShr(g->b, helper0(g, BH_get_current_pid_tgid), cg_i64(g, 32), "");
+
+			LLVMBuildStore(g->b, id, t);
+			LLVMBuildStore(g->b, pid, cg_gep(g, t, 8));
+			return t;
+		}
+	}
+	case BI_USERMODE:
+		return LLVMConstInt(g->i8, 0, 0);
+	case BI_HAS_CPID:
+		return LLVMConstInt(g->i1, 0, 0);
+	case BI_CPID:
+	case BI_PPID:
+	default:
+		cg_error(g, n->loc, "builtin '%s' is not supported", n->call.name);
+		return LLVMConstInt(cg_ltype(g, n->type), 0, 0);
+	}
+}

@@ -1,0 +1,158 @@
+/* cg_int.h — private to codegen/: the code generator's state and the helpers
+ * shared by its files (codegen.c: module, maps, functions, emission; stmt.c;
+ * expr.c; builtin_*.c by theme). */
+#ifndef SCRY_CODEGEN_CG_INT_H
+#define SCRY_CODEGEN_CG_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
+
+#include "ast/ast.h"
+#include "codegen/codegen.h"
+#include "sema/resources.h"
+
+/* BPF helper ids (include/uapi/linux/bpf.h) */
+enum {
+	BH_map_lookup_elem = 1,
+	BH_map_update_elem = 2,
+	BH_map_delete_elem = 3,
+	BH_probe_read = 4,
+	BH_ktime_get_ns = 5,
+	BH_get_prandom_u32 = 7,
+	BH_get_smp_processor_id = 8,
+	BH_get_current_pid_tgid = 14,
+	BH_get_current_uid_gid = 15,
+	BH_get_current_comm = 16,
+	BH_get_stackid = 27,
+	BH_get_current_task = 35,
+	BH_get_numa_node_id = 42,
+	BH_probe_read_str = 45,
+	BH_override_return = 58,
+	BH_get_current_cgroup_id = 80,
+	BH_send_signal = 109,
+	BH_probe_read_user = 112,
+	BH_probe_read_kernel = 113,
+	BH_probe_read_user_str = 114,
+	BH_probe_read_kernel_str = 115,
+	BH_jiffies64 = 118,
+	BH_ktime_get_boot_ns = 125,
+	BH_ringbuf_output = 130,
+	BH_for_each_map_elem = 164,
+	BH_map_lookup_percpu_elem = 195,
+	BH_ktime_get_tai_ns = 208,
+};
+
+/* Where an lvalue's bytes are. */
+enum cg_mem { MEM_BPF, MEM_KERNEL, MEM_USER, MEM_ANY };
+
+#define CG_MAX_VARS 4096
+
+struct cg_loop {
+	LLVMBasicBlockRef brk, cont;
+};
+
+struct cg {
+	struct ast_ctx *cx;
+	const struct resources *res;
+	const struct cg_opts *o;
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMTypeRef i1, i8, i16, i32, i64, ptr, voidt;
+	/* debug info */
+	LLVMDIBuilderRef di;
+	LLVMMetadataRef di_file, di_cu, di_int, di_u8, di_u32, di_u64, di_voidp;
+	LLVMMetadataRef sp;  /* current DISubprogram */
+	/* maps */
+	LLVMValueRef *maps;  /* by map_info.id */
+	LLVMValueRef events, scratch, stacks;
+	uint32_t scratch_max;
+	uint32_t n_cpus;
+	/* current function */
+	LLVMValueRef fn, ctxp, scratch_base;
+	LLVMBasicBlockRef entry, init_bb, start_bb;
+	LLVMValueRef entry_pos;       /* allocas go before this */
+	uint32_t scratch_off, stack_used;
+	uint32_t event_off;           /* event buffer in scratch */
+	const struct probe_info *probe;
+	LLVMValueRef *vars;           /* by var_info.id, per function (CG_MAX_VARS) */
+	int32_t *var_off;             /* by var_info.id: scratch offset, -1 stack/none */
+	bool vars_in_scratch;         /* probe has a for-map loop */
+	struct cg_loop loops[64];
+	int n_loops;
+	int unroll_depth;
+	bool failed;
+	uint32_t n_cbs;               /* for_each callbacks made */
+	/* for-map callback context: outer variables passed by pointer */
+	LLVMValueRef cb_ctx;
+	bool in_callback;
+};
+
+/* ---- codegen.c ---- */
+void cg_loc(struct cg *g, struct loc loc);
+LLVMValueRef cg_helper(struct cg *g, unsigned id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+/* Memory for a temporary of @size bytes: stack (small) or the per-CPU scratch area. */
+LLVMValueRef cg_tmp(struct cg *g, uint32_t size, const char *name);
+LLVMValueRef cg_scratch(struct cg *g, uint32_t size, const char *name);
+LLVMValueRef cg_alloca(struct cg *g, LLVMTypeRef t, const char *name);
+LLVMValueRef cg_i64(struct cg *g, uint64_t v);
+LLVMValueRef cg_i32(struct cg *g, uint64_t v);
+void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);
+void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
+LLVMValueRef cg_gep(struct cg *g, LLVMValueRef p, uint64_t off);
+LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
+void cg_error(struct cg *g, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Return from the probe function (0). */
+void cg_return(struct cg *g);
+bool cg_terminated(struct cg *g);
+
+/* ---- expr.c ---- */
+bool cg_is_scalar(const struct type *t);
+LLVMTypeRef cg_ltype(struct cg *g, const struct type *t);
+/* Scalars: an LLVM integer value (bool: i1, pointers: i64). Others: a pointer
+ * to the value's bytes in BPF-readable memory (stack, scratch, map value). */
+LLVMValueRef cg_expr(struct cg *g, struct ast_node *n);
+/* Stores value @v of type @t at @p (storage layout). */
+void cg_store(struct cg *g, const struct type *t, LLVMValueRef v, LLVMValueRef p);
+LLVMValueRef cg_load(struct cg *g, const struct type *t, LLVMValueRef p);
+/* Truth value (i1) of a scalar. */
+LLVMValueRef cg_truth(struct cg *g, const struct type *t, LLVMValueRef v);
+/* Converts @v from @from to @to (see AST_CAST). */
+LLVMValueRef cg_convert(struct cg *g, LLVMValueRef v, const struct type *from, const struct type *to);
+/* Writes expression @n (of type @t) into @dst. */
+void cg_expr_into(struct cg *g, struct ast_node *n, LLVMValueRef dst);
+/* Reads @size bytes at address @addr (i64) from @mem into @dst. */
+void cg_probe_read(struct cg *g, LLVMValueRef dst, uint32_t size, LLVMValueRef addr, enum cg_mem mem);
+LLVMValueRef cg_var_ptr(struct cg *g, const struct var_info *v);
+/* String comparison: i1 true if equal (up to @limit bytes, 0 = whole). */
+LLVMValueRef cg_str_eq(struct cg *g, LLVMValueRef a, uint32_t asz, LLVMValueRef b, uint32_t bsz,
+		       uint32_t limit);
+
+/* ---- stmt.c ---- */
+void cg_stmt(struct cg *g, struct ast_node *n);
+void cg_block_stmts(struct cg *g, struct ast_node *b);
+
+/* ---- builtin_agg.c: maps ---- */
+/* Pointer to the stored key of @m (an AST_MAP), with @extra bytes after it. */
+LLVMValueRef cg_map_key(struct cg *g, struct ast_node *m, uint32_t extra);
+LLVMValueRef cg_map_read(struct cg *g, struct ast_node *m);
+void cg_map_assign(struct cg *g, struct ast_node *m, struct ast_node *rhs);
+void cg_map_store(struct cg *g, struct ast_node *m, LLVMValueRef key, LLVMValueRef v);
+void cg_agg(struct cg *g, struct ast_node *m, struct ast_node *call);
+LLVMValueRef cg_map_lookup(struct cg *g, const struct map_info *mi, LLVMValueRef key);
+LLVMValueRef cg_bi_map(struct cg *g, struct ast_node *n);
+
+/* ---- builtin_print.c: events ---- */
+LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n);
+/* ---- builtin_proc.c ---- */
+LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n);
+/* ---- builtin_mem.c ---- */
+LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n);
+
+/* ---- loops over maps (stmt.c) ---- */
+void cg_for_map(struct cg *g, struct ast_node *n);
+
+#endif
