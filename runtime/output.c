@@ -420,9 +420,10 @@ void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const voi
 		return;
 	case TY_ARRAY: {
 		uint32_t es = t->elem ? t->elem->size : 0;
+		uint32_t n = t->n ? t->n : es ? t->size / es : 0; /* n 0: sized by storage */
 
 		os_cstr(b, os, "[");
-		for (uint32_t i = 0; i < t->n; i++) {
+		for (uint32_t i = 0; i < n; i++) {
 			if (i)
 				os_cstr(b, os, ",");
 			out_emit(b, os, t->elem, d + (size_t)i * es, sym, div);

@@ -199,9 +199,10 @@ static void json_emit(struct sbuf *b, const struct type *t, const void *data,
 	}
 	case TY_ARRAY: {
 		uint32_t es = t->elem ? t->elem->size : 0;
+		uint32_t n = t->n ? t->n : es ? t->size / es : 0; /* n 0: sized by storage */
 
 		sbuf_putc(b, '[');
-		for (uint32_t i = 0; i < t->n; i++) {
+		for (uint32_t i = 0; i < n; i++) {
 			if (i)
 				sbuf_putc(b, ',');
 			json_emit(b, t->elem, d + (size_t)i * es, sym, div);
