@@ -42,6 +42,7 @@ struct lex_loc {
 /* A list being built by the grammar (appends in O(1)). */
 struct lex_list {
 	struct ast_node *head, *tail;
+	bool is_bare; /* the last statement is an if or block without ';' */
 };
 
 /* Semantic value of a token (str, num) or of a grammar symbol (the rest).
@@ -58,6 +59,7 @@ union lex_val {
 	} str;
 	uint64_t num;
 	int op;
+	const char *cstr;
 	struct ast_node *node;
 	struct lex_list list;
 };

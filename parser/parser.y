@@ -85,7 +85,9 @@ static struct ast_node *attach_new(struct pstate *ps, struct lex_loc l, const ch
 				   uint32_t len);
 static struct ast_node *block_new(struct pstate *ps, struct lex_loc l, struct ast_node *stmts,
 				  struct ast_node *e);
-static struct ast_node *block_as_stmts(struct pstate *ps, struct ast_node *b);
+static struct ast_node *stmt_form(struct pstate *ps, struct ast_node *n);
+static void list_add(struct pstate *ps, struct lex_list *l, struct ast_node *n, bool is_bare);
+static struct ast_node *block_close(struct pstate *ps, struct lex_loc l, struct lex_list *stmts);
 static struct ast_node *expr_stmt_new(struct pstate *ps, struct lex_loc l, struct ast_node *e);
 static struct ast_node *assign_new(struct pstate *ps, struct lex_loc l, struct ast_node *lhs,
 				   int op, struct ast_node *rhs, struct lex_loc op_loc);
@@ -204,6 +206,7 @@ static struct ast_node *expr_stmt_new_loc(struct pstate *ps, struct ast_node *e)
 %type <list> top_items config_list config_body macro_params macro_params_opt fn_params
 %type <list> fn_params_opt attach_list stmts expr_list args named_list
 %type <op> compound_op
+%type <cstr> field_name
 
 %%
 
@@ -393,30 +396,37 @@ pred_opt
 /* ---- blocks and statements ---- */
 
 /* { stmt; stmt; [expr] } — a trailing expression without ';' makes a block
- * expression (AST_BLOCK_EXPR) */
+ * expression (AST_BLOCK_EXPR). So does a trailing if or block without ';': as in
+ * bpftrace, `{ if (a) { 1 } else { 2 } }` has a value. */
 block
-	: '{' stmts '}' { $$ = block_new(ps, @$, $2.head, NULL); }
+	: '{' stmts '}' { $$ = block_close(ps, @$, &$2); }
 	| '{' stmts stmt_last '}' {
+		list_add(ps, &$2, $3, false);
 		$$ = block_new(ps, @$, $2.head, NULL);
-		if ($3)
-			ast_append(&$$->block.stmts, $3);
 	}
-	| '{' stmts expr_ns '}' { $$ = block_new(ps, @$, $2.head, $3); }
+	| '{' stmts expr_ns '}' {
+		list_add(ps, &$2, NULL, false);
+		$$ = block_new(ps, @$, $2.head, $3);
+	}
 	;
 
-/* a probe, function or loop body: a trailing expression is a statement */
+/* a probe, function or loop body: a value is a statement there */
 body
-	: block { $$ = block_as_stmts(ps, $1); }
+	: block { $$ = stmt_form(ps, $1); }
 	;
 
 stmts
-	: %empty { $$.head = $$.tail = NULL; }
-	| stmts simple_stmt ';' { $$ = $1; if ($2) list_push(&$$, $2); }
-	| stmts expr_ns ';' { $$ = $1; list_push(&$$, expr_stmt_new(ps, @2, $2)); }
-	| stmts compound_stmt { $$ = $1; list_push(&$$, $2); }
-	| stmts compound_stmt ';' { $$ = $1; list_push(&$$, $2); }
-	| stmts error ';' { $$ = $1; }
-	| stmts error { $$ = $1; }
+	: %empty { $$.head = $$.tail = NULL; $$.is_bare = false; }
+	| stmts simple_stmt ';' { $$ = $1; list_add(ps, &$$, $2, false); }
+	| stmts expr_ns ';' { $$ = $1; list_add(ps, &$$, expr_stmt_new(ps, @2, $2), false); }
+	| stmts compound_stmt {
+		$$ = $1;
+		list_add(ps, &$$, $2, $2->kind == AST_IF || $2->kind == AST_BLOCK ||
+				      $2->kind == AST_BLOCK_EXPR);
+	}
+	| stmts compound_stmt ';' { $$ = $1; list_add(ps, &$$, stmt_form(ps, $2), false); }
+	| stmts error ';' { $$ = $1; list_add(ps, &$$, NULL, false); }
+	| stmts error { $$ = $1; list_add(ps, &$$, NULL, false); }
 	;
 
 stmt_last
@@ -459,17 +469,18 @@ compound_stmt
 	| KW_WHILE unary body { $$ = loop_new(ps, @$, AST_WHILE, $2, $3); }
 	| KW_UNROLL unary body { $$ = loop_new(ps, @$, AST_UNROLL, $2, $3); }
 	| for_stmt { $$ = $1; }
-	| block { $$ = block_as_stmts(ps, $1); }
+	| block { $$ = $1; }
 	;
 
-/* if ($x > 1) { } else if ($x) { } else { } */
+/* if ($x > 1) { } else if ($x) { } else { }
+ * (branches keep their values until the statement's place is known) */
 if_stmt
-	: KW_IF unary body { $$ = if_new(ps, @$, $2, $3, NULL); }
-	| KW_IF unary body KW_ELSE else_stmt { $$ = if_new(ps, @$, $2, $3, $5); }
+	: KW_IF unary block { $$ = if_new(ps, @$, $2, $3, NULL); }
+	| KW_IF unary block KW_ELSE else_stmt { $$ = if_new(ps, @$, $2, $3, $5); }
 	;
 
 else_stmt
-	: body { $$ = $1; }
+	: block { $$ = $1; }
 	| if_stmt { $$ = $1; }
 	;
 
@@ -560,20 +571,20 @@ unary_ns
 
 postfix
 	: primary { $$ = $1; }
-	| postfix '.' IDENT {
+	| postfix '.' field_name {
 		$$ = ast_new(CX, AST_FIELD, L(@$));
 		$$->field.e = $1;
-		$$->field.name = $3.s;
+		$$->field.name = str_intern0(&CX->arena, $3);
 	}
 	| postfix '.' INT {
 		$$ = ast_new(CX, AST_TUPLE_INDEX, L(@$));
 		$$->tindex.e = $1;
 		$$->tindex.idx = (uint32_t)$3;
 	}
-	| postfix OP_ARROW IDENT {
+	| postfix OP_ARROW field_name {
 		$$ = ast_new(CX, AST_FIELD, L(@$));
 		$$->field.e = $1;
-		$$->field.name = $3.s;
+		$$->field.name = str_intern0(&CX->arena, $3);
 		$$->field.is_arrow = true;
 	}
 	| postfix '[' expr ']' {
@@ -624,6 +635,30 @@ primary
 offsetof_fields
 	: IDENT { $$ = ast_ident(CX, L(@1), $1.s); }
 	| offsetof_fields '.' IDENT { $$ = $1; ast_append(&$$, ast_ident(CX, L(@3), $3.s)); }
+	;
+
+/* a field may be named like a keyword: args.type, $s->for */
+field_name
+	: IDENT { $$ = $1.s; }
+	| KW_IF { $$ = "if"; }
+	| KW_ELSE { $$ = "else"; }
+	| KW_WHILE { $$ = "while"; }
+	| KW_FOR { $$ = "for"; }
+	| KW_UNROLL { $$ = "unroll"; }
+	| KW_BREAK { $$ = "break"; }
+	| KW_CONTINUE { $$ = "continue"; }
+	| KW_RETURN { $$ = "return"; }
+	| KW_LET { $$ = "let"; }
+	| KW_IMPORT { $$ = "import"; }
+	| KW_SIZEOF { $$ = "sizeof"; }
+	| KW_OFFSETOF { $$ = "offsetof"; }
+	| KW_TYPEOF { $$ = "typeof"; }
+	| KW_COMPTIME { $$ = "comptime"; }
+	| KW_TRUE { $$ = "true"; }
+	| KW_FALSE { $$ = "false"; }
+	| KW_STRUCT { $$ = "struct"; }
+	| KW_UNION { $$ = "union"; }
+	| KW_ENUM { $$ = "enum"; }
 	;
 
 map
@@ -834,14 +869,61 @@ static struct ast_node *block_new(struct pstate *ps, struct lex_loc l, struct as
 	return n;
 }
 
-static struct ast_node *block_as_stmts(struct pstate *ps, struct ast_node *b)
+/* A block expression, if or block in statement position: values become statements
+ * (an if or block value stays a statement of its own, anything else is wrapped in
+ * an AST_EXPR_STMT), recursively through if branches. */
+static struct ast_node *stmt_form(struct pstate *ps, struct ast_node *n)
 {
-	if (b->kind == AST_BLOCK_EXPR) {
-		ast_append(&b->block.stmts, expr_stmt_new_loc(ps, b->block.expr));
-		b->block.expr = NULL;
-		b->kind = AST_BLOCK;
+	struct ast_node *v;
+
+	if (!n)
+		return n;
+	switch (n->kind) {
+	case AST_BLOCK_EXPR:
+		v = n->block.expr;
+		n->kind = AST_BLOCK;
+		n->block.expr = NULL;
+		if (v->kind == AST_IF || v->kind == AST_BLOCK || v->kind == AST_BLOCK_EXPR)
+			ast_append(&n->block.stmts, stmt_form(ps, v));
+		else
+			ast_append(&n->block.stmts, expr_stmt_new_loc(ps, v));
+		break;
+	case AST_IF:
+		stmt_form(ps, n->cond.then);
+		stmt_form(ps, n->cond.els);
+		break;
+	default:
+		break;
 	}
-	return b;
+	return n;
+}
+
+/* Appends @n (may be NULL) to a statement list. A bare if or block (no ';' after
+ * it) may turn out to be the block's value; it is put in statement form as soon as
+ * something follows it. */
+static void list_add(struct pstate *ps, struct lex_list *l, struct ast_node *n, bool is_bare)
+{
+	if (l->is_bare && l->tail)
+		stmt_form(ps, l->tail);
+	l->is_bare = false;
+	if (!n)
+		return;
+	list_push(l, n);
+	l->is_bare = is_bare;
+}
+
+/* `{ stmts }`: a bare if or block at the end is the block's value. */
+static struct ast_node *block_close(struct pstate *ps, struct lex_loc l, struct lex_list *stmts)
+{
+	struct ast_node *v, **pp;
+
+	if (!stmts->is_bare || !stmts->tail)
+		return block_new(ps, l, stmts->head, NULL);
+	v = stmts->tail;
+	for (pp = &stmts->head; *pp != v; pp = &(*pp)->next)
+		;
+	*pp = NULL;
+	return block_new(ps, l, stmts->head, v);
 }
 
 static struct ast_node *expr_stmt_new(struct pstate *ps, struct lex_loc l, struct ast_node *e)
