@@ -421,8 +421,8 @@ stmts
 	| stmts expr_ns ';' { $$ = $1; list_add(ps, &$$, expr_stmt_new(ps, @2, $2), false); }
 	| stmts compound_stmt {
 		$$ = $1;
-		list_add(ps, &$$, $2, $2->kind == AST_IF || $2->kind == AST_BLOCK ||
-				      $2->kind == AST_BLOCK_EXPR);
+		list_add(ps, &$$, $2, $2 && ($2->kind == AST_IF || $2->kind == AST_BLOCK ||
+					     $2->kind == AST_BLOCK_EXPR));
 	}
 	| stmts compound_stmt ';' { $$ = $1; list_add(ps, &$$, stmt_form(ps, $2), false); }
 	| stmts error ';' { $$ = $1; list_add(ps, &$$, NULL, false); }
