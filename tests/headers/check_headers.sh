@@ -9,8 +9,9 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail=0; n=0
 cd "$src"
-for h in $(find . -name '*.h' -not -path './build*' -not -path './.git/*' -not -path './tests/*' |
-	   sed 's|^\./||' | sort); do
+# the module folders: top-level directories that are not build directories
+dirs=$(for d in */; do d="${d%/}"; [ -e "$d/meson-private" ] || [ "$d" = tests ] || echo "$d"; done)
+for h in $(find $dirs -name '*.h' | sort); do
 	case "$h" in
 	*_int.h) continue ;;   # private: only included inside their folder
 	esac

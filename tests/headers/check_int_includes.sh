@@ -5,7 +5,9 @@
 set -uo pipefail
 cd "$1"
 bad=0
-files=$(find . -name '*.[chly]' -not -path './build*' -not -path './.git/*' | sed 's|^\./||')
+# every source outside build directories (those have meson-private/)
+dirs=$(for d in */; do d="${d%/}"; [ -e "$d/meson-private" ] || echo "$d"; done)
+files=$(find $dirs -name '*.[chly]')
 for f in $files; do
 	dir="${f%/*}"
 	while IFS= read -r inc; do

@@ -1,0 +1,136 @@
+/* info.c — `--info` (what this build and this kernel support) and the check
+ * that we may load BPF programs at all.
+ *
+ * Kernel helpers are probed with libbpf's feature probes, which load tiny
+ * programs and so need privileges; without them only the system and build
+ * sections are printed. Probe types are reported from scry's own registry,
+ * through each type's optional available() check. */
+#include <dirent.h>
+#include <linux/capability.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <llvm/Config/llvm-config.h>
+
+#include "driver/driver_config.h"
+#include "driver/info.h"
+#include "probes/probe.h"
+#include "scry_version.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+bool scry_has_bpf_privileges(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+		.pid = 0,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t eff;
+
+	if (geteuid() == 0)
+		return true;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	eff = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ull << CAP_BPF)) && (eff & (1ull << CAP_PERFMON));
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static bool has_helper(enum bpf_prog_type type, enum bpf_func_id id)
+{
+	return libbpf_probe_bpf_helper(type, id, NULL) == 1;
+}
+
+/* Any loaded module with BTF has a file next to vmlinux. */
+static bool has_module_btf(void)
+{
+	DIR *dir = opendir("/sys/kernel/btf");
+	struct dirent *e;
+	bool found = false;
+
+	if (!dir)
+		return false;
+	while (!found && (e = readdir(dir)))
+		found = e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux") != 0;
+	closedir(dir);
+	return found;
+}
+
+static void kernel_info(FILE *out)
+{
+	struct probe_env env;
+	struct stat st;
+
+	fprintf(out, "Kernel helpers\n");
+	fprintf(out, "  dpath: %s\n", yes_no(has_helper(BPF_PROG_TYPE_TRACING, BPF_FUNC_d_path)));
+	fprintf(out, "  get_tai_ns: %s\n",
+		yes_no(has_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_ktime_get_tai_ns)));
+	fprintf(out, "  get_func_ip: %s\n",
+		yes_no(has_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip)));
+	fprintf(out, "  lookup_percpu_elem: %s\n",
+		yes_no(has_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_map_lookup_percpu_elem)));
+	fprintf(out, "\n");
+
+	fprintf(out, "Kernel features\n");
+	fprintf(out, "  btf: %s\n", yes_no(stat("/sys/kernel/btf/vmlinux", &st) == 0));
+	fprintf(out, "  module btf: %s\n", yes_no(has_module_btf()));
+	fprintf(out, "  ringbuf: %s\n",
+		yes_no(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1));
+	fprintf(out, "\n");
+
+	fprintf(out, "Probe types\n");
+	probe_env_default(&env);
+	for (size_t i = 0; probe_registry[i]; i++) {
+		const struct probe_ops *ops = probe_registry[i];
+		const char *why = NULL;
+		bool ok = !ops->available || ops->available(&env, &why) == 0;
+
+		if (ok || !why)
+			fprintf(out, "  %s: %s\n", ops->name, yes_no(ok));
+		else
+			fprintf(out, "  %s: no (%s)\n", ops->name, why);
+	}
+}
+
+void scry_info(FILE *out)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0) {
+		fprintf(out, "System\n");
+		fprintf(out, "  OS: %s %s %s\n", u.sysname, u.release, u.version);
+		fprintf(out, "  Arch: %s\n", u.machine);
+		fprintf(out, "\n");
+	}
+	fprintf(out, "Build\n");
+	fprintf(out, "  version: v%s (bpftrace v0.26.1 language)\n", SCRY_VERSION);
+	fprintf(out, "  LLVM: %s\n", LLVM_VERSION_STRING);
+	fprintf(out, "  libbpf: %u.%u\n", libbpf_major_version(), libbpf_minor_version());
+	fprintf(out, "  libdw (DWARF support): %s\n", yes_no(SCRY_HAVE_LIBDW));
+	fprintf(out, "  dwunwind (DWARF stack unwinding): no\n");
+	fprintf(out, "\n");
+	if (!scry_has_bpf_privileges()) {
+		fprintf(out, "Kernel features: run as root to probe them\n");
+		return;
+	}
+	kernel_info(out);
+}

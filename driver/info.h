@@ -1,0 +1,16 @@
+/* info.h — `--info` and the privilege check, the driver's two system queries. */
+#ifndef SCRY_DRIVER_INFO_H
+#define SCRY_DRIVER_INFO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* True when this process may load and attach BPF programs: euid 0, or the
+ * effective capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). */
+bool scry_has_bpf_privileges(void);
+
+/* Prints what `--info` shows: the system, the build, and (with privileges)
+ * the kernel's BPF helpers, features and the probe types usable here. */
+void scry_info(FILE *out);
+
+#endif
