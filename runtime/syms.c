@@ -569,10 +569,12 @@ int sym_user_line(struct sym_ctx *ctx, const char *path, uint64_t vaddr, const c
 #endif
 }
 
-/* bpftrace-mode lines of one resolved user frame with debug info: the
- * inlined callees first ("[inlined] name@file:line"), then "sym+off@file:line". */
+/* Lines of one resolved user frame with debug info, inlined callees first.
+ * bpftrace mode: "[inlined] name@file:line" ... "sym+off@file:line";
+ * perf mode (@is_perf): "\t<ip> name (inlined)" ... "\t<ip> sym+off (module)". */
 static void user_frame_debug(struct sym_ctx *ctx, struct sbuf *b, struct elf_ent *ee,
-			     const struct sym_user_info *ui, const char *pad)
+			     const struct sym_user_info *ui, const char *pad, bool is_perf,
+			     uint64_t ip)
 {
 	const char *file = NULL;
 	unsigned line = 0;
@@ -584,29 +586,64 @@ static void user_frame_debug(struct sym_ctx *ctx, struct sbuf *b, struct elf_ent
 	if (dw && cu_of(dw, ui->vaddr, &cu)) {
 		line_at(ctx, &cu, ui->vaddr, &file, &line);
 		n = dwarf_getscopes(&cu, ui->vaddr, &scopes);
-		/* innermost first: each inlined instance prints at the current
-		 * location, which then moves to its call site */
-		for (i = 0; i < n; i++) {
-			Dwarf_Attribute attr;
-			Dwarf_Word cl;
+		/* the innermost inlined instance at vaddr, if any */
+		for (i = 0; i < n && dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine; i++)
+			if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+				i = n - 1;
+		if (i < n && dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			Dwarf_Die inl = scopes[i];
 
-			if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
-				continue;
-			sbuf_printf(b, "%s[inlined] %s", pad, inline_name(&scopes[i]));
-			if (file)
-				sbuf_printf(b, "@%s:%u", file, line);
-			sbuf_putc(b, '\n');
-			file = call_file(ctx, &cu, &scopes[i]);
-			line = dwarf_attr(&scopes[i], DW_AT_call_line, &attr) &&
-					       dwarf_formudata(&attr, &cl) == 0
-				       ? (unsigned)cl
-				       : 0;
+			/* Print each inlined instance at the current location,
+			 * which then moves to its call site; the next instance
+			 * out is found among the concrete scopes containing it
+			 * (dwarf_getscopes() follows the abstract definition). */
+			for (int guard = 0; guard < 64; guard++) {
+				Dwarf_Attribute attr;
+				Dwarf_Word cl;
+				Dwarf_Die *outer = NULL;
+				int no, k;
+
+				if (is_perf) {
+					sbuf_printf(b, "\t%llx %s (inlined)\n", (unsigned long long)ip,
+						    inline_name(&inl));
+				} else {
+					sbuf_printf(b, "%s[inlined] %s", pad, inline_name(&inl));
+					if (file)
+						sbuf_printf(b, "@%s:%u", file, line);
+					sbuf_putc(b, '\n');
+				}
+				file = call_file(ctx, &cu, &inl);
+				line = dwarf_attr(&inl, DW_AT_call_line, &attr) &&
+						       dwarf_formudata(&attr, &cl) == 0
+					       ? (unsigned)cl
+					       : 0;
+				no = dwarf_getscopes_die(&inl, &outer);
+				for (k = 1; k < no; k++) {
+					int tag = dwarf_tag(&outer[k]);
+
+					if (tag == DW_TAG_inlined_subroutine ||
+					    tag == DW_TAG_subprogram)
+						break;
+				}
+				if (k < no && dwarf_tag(&outer[k]) == DW_TAG_inlined_subroutine) {
+					inl = outer[k];
+					free(outer);
+					continue;
+				}
+				free(outer);
+				break;
+			}
 		}
 		free(scopes);
 	}
 #else
 	(void)ee;
 #endif
+	if (is_perf) {
+		sbuf_printf(b, "\t%llx %s+%llu (%s)\n", (unsigned long long)ip, ui->name,
+			    (unsigned long long)ui->off, ui->module ? ui->module : "[unknown]");
+		return;
+	}
 	sbuf_printf(b, "%s%s+%llu", pad, ui->name, (unsigned long long)ui->off);
 	if (file)
 		sbuf_printf(b, "@%s:%u", file, line);
@@ -686,13 +723,13 @@ void sym_format_stack(struct sym_ctx *ctx, struct sbuf *b, const uint64_t *ips, 
 		int err = user_lookup_ent(ctx, pid, ip, &ui, &ee);
 
 		if (mode == STACK_PERF) {
-			sbuf_printf(b, "\t%llx ", (unsigned long long)ip);
 			if (err) {
+				sbuf_printf(b, "\t%llx ", (unsigned long long)ip);
 				put_hex_addr(b, ip);
 				sbuf_puts(b, " ([unknown])\n");
 			} else {
-				sbuf_printf(b, "%s+%llu (%s)\n", ui.name, (unsigned long long)ui.off,
-					    ui.module ? ui.module : "[unknown]");
+				user_frame_debug(ctx, b, ctx->show_debug_info ? ee : NULL, &ui, pad,
+						 true, ip);
 			}
 			continue;
 		}
@@ -701,7 +738,7 @@ void sym_format_stack(struct sym_ctx *ctx, struct sbuf *b, const uint64_t *ips, 
 			put_hex_addr(b, ip);
 			sbuf_putc(b, '\n');
 		} else if (ctx->show_debug_info) {
-			user_frame_debug(ctx, b, ee, &ui, pad);
+			user_frame_debug(ctx, b, ee, &ui, pad, false, ip);
 		} else {
 			sbuf_printf(b, "%s%s+%llu\n", pad, ui.name, (unsigned long long)ui.off);
 		}

@@ -190,6 +190,25 @@ static void test_self(const char *lib)
 				strstr(sbuf_str(&b), "\n        uprog_lib_inl+");
 		}
 		ok(found, "inlined frame printed before its caller (%s)", sbuf_str(&b) + 1);
+		if (found) {
+			uint64_t a = 0;
+
+			/* the same address in perf mode */
+			for (unsigned k = 0; k < 64; k++) {
+				a = (uint64_t)(uintptr_t)inl + k;
+				sbuf_reset(&b);
+				sym_format_stack(ctx, &b, &a, 1, STACK_BPFTRACE, true, pid, 8);
+				if (strstr(sbuf_str(&b), "[inlined] lib_inlined@"))
+					break;
+			}
+			sbuf_reset(&b);
+			sym_format_stack(ctx, &b, &a, 1, STACK_PERF, true, pid, 8);
+			want = xasprintf("\n\t%llx lib_inlined (inlined)\n\t%llx uprog_lib_inl+",
+					 (unsigned long long)a, (unsigned long long)a);
+			ok(strncmp(sbuf_str(&b), want, strlen(want)) == 0,
+			   "perf mode lists the inlined frame (%s)", sbuf_str(&b) + 1);
+			free(want);
+		}
 	}
 #endif
 	dlclose(h);
