@@ -81,7 +81,8 @@ void sym_cb_username(void *cookie, struct sbuf *b, uint32_t uid);
  *                   "sym+off@file:line", inlined callees first as
  *                   "[inlined] name@file:line")
  *   STACK_PERF:     "\t<hex addr> sym+off" (user: + " (module)", unresolved:
- *                   "\t<hex> 0x<hex> ([unknown])")
+ *                   "\t<hex> 0x<hex> ([unknown])"; with debug info, inlined
+ *                   callees first as "\t<hex addr> name (inlined)")
  *   STACK_RAW:      "<hex addr>"
  * A frame of (uint64_t)-1 prints @indent spaces + "<unwind failure>" and
  * ends the stack. bpftrace uses @indent 8. STACK_BUILD_ID: use
