@@ -1070,6 +1070,46 @@ static void test_json(void)
 		check_json_file(jhist("@stats", lh, multi, 3, true, 0), "lhist_multiple.json");
 	}
 	{
+		static const struct hkb ten_g[] = { { NULL, 35, 1 } };
+		struct type *lh = ty(TY_LHIST, 8, false);
+		static const struct hkb l3[] = { { NULL, 1, 1 }, { NULL, 6, 1 }, { NULL, 11, 1 } };
+
+		check_json_file(jhist("@", ty(TY_HIST, 8, false), ten_g, 1, false, 0), "hist_10g.json");
+		lh->lmin = 0;
+		lh->lmax = 100;
+		lh->lstep = 10;
+		check_json_file(jhist("@h", lh, l3, 3, false, 0), "lhist.json");
+	}
+	{
+		/* tuple keys: ("bpftrace", 2) and ("curl", 3) */
+		const struct type *kt = TUPLE(t_str(9), t_int(8, true));
+		struct map_info m = { .name = "@complex", .key_type = kt, .value_type = t_int(8, true),
+				      .key_size = kt->size, .value_size = 8 };
+		uint8_t k1[48] = { 0 }, k2[48] = { 0 }, k3[48] = { 0 };
+		static const uint64_t five = 5, c1 = 1, c0 = 0;
+		struct out_entry e = { k1, &five };
+		struct out_entry h[4] = { { k1, &c1 }, { k2, &c1 }, { k3, &c0 }, { NULL, &c1 } };
+		uint8_t k4[48] = { 0 };
+
+		memcpy(k1, "bpftrace", 9);
+		put64(k1 + kt->fields[1].offset, 2);
+		check_json_file(jmap(&m, &e, 1, 0, 0), "complex.json");
+		/* the same keys with a bucket after them, for a hist map */
+		put64(k1 + kt->size, 3);
+		memcpy(k2, "curl", 5);
+		put64(k2 + kt->fields[1].offset, 3);
+		memcpy(k3, k2, kt->size);
+		memcpy(k4, k2, kt->size);
+		put64(k2 + kt->size, 10);
+		put64(k3 + kt->size, 11);
+		put64(k4 + kt->size, 12);
+		h[3].key = k4;
+		m.name = "@";
+		m.value_type = ty(TY_HIST, 8, false);
+		m.key_size = kt->size + 8;
+		check_json_file(jmap(&m, h, 4, 0, 0), "hist_multiple_multiple_keys.json");
+	}
+	{
 		static const struct hkb three[] = { { "1", 5, 1 }, { "2", 6, 1 }, { "3", 6, 1 } };
 
 		is_str(jhist("@", ty(TY_HIST, 8, false), three, 3, true, 2),
