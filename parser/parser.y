@@ -666,8 +666,10 @@ map
 	| MAP '[' expr_list ']' { $$ = ast_map(CX, L(@$), $1.s, $3.head); }
 	;
 
+/* f(a, b); a macro may also be called as m!(a, b) */
 call
 	: IDENT '(' args ')' { $$ = ast_call(CX, L(@$), $1.s, $3.head); }
+	| IDENT '!' '(' args ')' { $$ = ast_call(CX, L(@$), $1.s, $4.head); }
 	;
 
 args
