@@ -151,6 +151,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	ro.quiet = o->quiet;
 	ro.verbose = o->verbose;
 	ro.dry_run = o->dry_run;
+	ro.json = o->format == OUTFMT_JSON;
 	ro.unsafe = o->unsafe;
 	ro.no_warnings = o->no_warnings;
 	ro.debug_verifier = (o->debug & DBG_VERIFIER) != 0;

@@ -30,6 +30,38 @@ static void emit_buf(struct rt *rt)
 	rt_emit(rt, rt->buf.s ? rt->buf.s : "", rt->buf.len);
 }
 
+/* Text of an action: as is in text mode, {"type": @type, "data": "..."} with
+ * -f json. */
+static void emit_text(struct rt *rt, const char *type, const char *s, size_t len)
+{
+	struct sbuf j = { 0 };
+
+	if (!rt->o->json) {
+		rt_emit(rt, s, len);
+		return;
+	}
+	out_json_text(&j, type, s, len);
+	rt_emit(rt, j.s ? j.s : "", j.len);
+	sbuf_fini(&j);
+}
+
+/* -f json: errorf/warnf/helper errors as objects with the script location. */
+static void json_located(struct rt *rt, const struct action *a, const char *type, const char *msg,
+			 const char *extra)
+{
+	struct sbuf j = { 0 };
+
+	sbuf_printf(&j, "{\"type\": \"%s\", \"msg\": ", type);
+	out_json_str(&j, msg, strlen(msg));
+	if (extra)
+		sbuf_puts(&j, extra);
+	sbuf_puts(&j, ", \"filename\": ");
+	out_json_str(&j, a->loc.src ? a->loc.src->name : "", a->loc.src ? strlen(a->loc.src->name) : 0);
+	sbuf_printf(&j, ", \"line\": %u, \"col\": %u}\n", a->loc.line, a->loc.col);
+	rt_emit(rt, j.s, j.len);
+	sbuf_fini(&j);
+}
+
 /* "<loc>: LEVEL: msg" on stderr; one trailing newline of msg is dropped. */
 static void log_at(struct rt *rt, const struct action *a, const char *level, const char *msg,
 		   bool context)
@@ -135,7 +167,7 @@ static void do_time(struct rt *rt, const struct action *a)
 		plain_error(rt, "%s", "strftime returned zero");
 		return;
 	}
-	rt_emit(rt, s, n);
+	emit_text(rt, "time", s, n);
 }
 
 static void do_cat(struct rt *rt, const struct action *a, const void *payload)
@@ -156,7 +188,7 @@ static void do_cat(struct rt *rt, const struct action *a, const void *payload)
 	data = xmalloc(max);
 	n = fread(data, 1, max, f);
 	fclose(f);
-	rt_emit(rt, data, n);
+	emit_text(rt, "cat", data, n);
 	free(data);
 }
 
@@ -177,8 +209,12 @@ static void do_system(struct rt *rt, const struct action *a, const void *payload
 		plain_error(rt, "%s", why);
 		return;
 	}
-	rt_emit(rt, res, strlen(res));
-	rt_emit(rt, "\n", 1);
+	if (rt->o->json) {
+		emit_text(rt, "syscall", res, strlen(res));
+	} else {
+		rt_emit(rt, res, strlen(res));
+		rt_emit(rt, "\n", 1);
+	}
 	free(res);
 }
 
@@ -218,6 +254,10 @@ static void do_join(struct rt *rt, const struct action *a, const void *payload, 
 			sbuf_put(&rt->buf, s, strnlen(s, elem));
 			first = false;
 		}
+	}
+	if (rt->o->json) {
+		emit_text(rt, "join", rt->buf.s ? rt->buf.s : "", rt->buf.len);
+		return;
 	}
 	sbuf_putc(&rt->buf, '\n');
 	emit_buf(rt);
@@ -259,6 +299,14 @@ static void do_runtime_error(struct rt *rt, const struct action *a, const void *
 	struct sbuf msg = { 0 };
 
 	memcpy(&ret, payload, sizeof(ret));
+	if (rt->o->json) {
+		char extra[96];
+
+		snprintf(extra, sizeof(extra), ", \"helper\": \"%d\", \"retcode\": %lld", id,
+			 (long long)ret);
+		json_located(rt, a, "helper_error", strerror((int)-ret), extra);
+		return;
+	}
 	if (id == BPF_FUNC_map_update_elem && ret == -E2BIG)
 		sbuf_puts(&msg, "Map full; can't update element. Try increasing max_map_keys config "
 				"or manually setting the max entries in a map declaration e.g. `let "
@@ -304,7 +352,7 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 	case ACT_PRINTF:
 		sbuf_reset(&rt->buf);
 		out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
-		emit_buf(rt);
+		emit_text(rt, "printf", rt->buf.s ? rt->buf.s : "", rt->buf.len);
 		break;
 	case ACT_ERRORF:
 	case ACT_WARNF:
@@ -312,7 +360,12 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 			break;
 		sbuf_reset(&rt->buf);
 		out_format(&rt->buf, a->fmt ? a->fmt : "", a->args, payload, &rt->sym);
-		log_at(rt, a, a->kind == ACT_ERRORF ? "ERROR" : "WARNING", sbuf_str(&rt->buf), false);
+		if (rt->o->json)
+			json_located(rt, a, a->kind == ACT_ERRORF ? "errorf" : "warnf",
+				     sbuf_str(&rt->buf), NULL);
+		else
+			log_at(rt, a, a->kind == ACT_ERRORF ? "ERROR" : "WARNING",
+			       sbuf_str(&rt->buf), false);
 		break;
 	case ACT_SYSTEM:
 		do_system(rt, a, payload);
@@ -352,16 +405,26 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 		if (a->map)
 			rt_map_zero(rt, a->map);
 		break;
-	case ACT_PRINT_VALUE:
+	case ACT_PRINT_VALUE: {
+		const struct type *t = a->args;
+		const char *v = payload;
+
+		if (t && t->kind == TY_TUPLE && t->n_fields == 1) {
+			v = payload + t->fields[0].offset;
+			t = t->fields[0].type;
+		}
 		sbuf_reset(&rt->buf);
-		if (a->args && a->args->kind == TY_TUPLE && a->args->n_fields == 1)
-			out_value(&rt->buf, a->args->fields[0].type, payload + a->args->fields[0].offset,
-				  &rt->sym);
-		else if (a->args)
-			out_value(&rt->buf, a->args, payload, &rt->sym);
-		sbuf_putc(&rt->buf, '\n');
+		if (!t)
+			break;
+		if (rt->o->json) {
+			out_json_print_value(&rt->buf, t, v, &rt->sym);
+		} else {
+			out_value(&rt->buf, t, v, &rt->sym);
+			sbuf_putc(&rt->buf, '\n');
+		}
 		emit_buf(rt);
 		break;
+	}
 	case ACT_JOIN:
 		do_join(rt, a, payload, psize);
 		break;

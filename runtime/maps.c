@@ -100,7 +100,10 @@ static void print_entries(struct rt *rt, const struct map_info *m, struct entrie
 		oe[i].value = e->vals + i * e->vsize;
 	}
 	sbuf_reset(&rt->buf);
-	out_map(&rt->buf, m, oe, e->n, top, div, &rt->sym);
+	if (rt->o->json)
+		out_json_map(&rt->buf, m, oe, e->n, top, div, &rt->sym);
+	else
+		out_map(&rt->buf, m, oe, e->n, top, div, &rt->sym);
 	rt_emit(rt, rt->buf.s ? rt->buf.s : "", rt->buf.len);
 	free(oe);
 }

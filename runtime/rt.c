@@ -589,8 +589,15 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	if (!o->quiet) {
 		unsigned total = (unsigned)n_attached + n_begin + n_end;
 
-		fflush(rt.out);
-		fprintf(stderr, "Attached %u probe%s\n", total, total == 1 ? "" : "s");
+		if (o->json) {
+			fprintf(rt.out, "{\"type\": \"attached_probes\", \"count\": %u, "
+					"\"data\": {\"probes\": %u}}\n",
+				total, total);
+			fflush(rt.out);
+		} else {
+			fflush(rt.out);
+			fprintf(stderr, "Attached %u probe%s\n", total, total == 1 ? "" : "s");
+		}
 	}
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
 		fflush(rt.out);
@@ -614,7 +621,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	err = rt_run_special(&rt, true, &n_end);
 	rt_drain(&rt);
 	/* bpftrace's text output ends the trace with two newlines, maps follow */
-	if (!err)
+	if (!err && !o->json)
 		rt_emit(&rt, "\n\n", 2);
 	fflush(rt.out);
 	if (!err && res->cfg.print_maps_on_exit)

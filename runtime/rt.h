@@ -32,6 +32,7 @@ struct rt_opts {
 	bool quiet;               /* -q: no "Attached N probes" */
 	bool verbose;             /* -v: full verifier log on load failure */
 	bool dry_run;             /* --dry-run: load, run begin, attach, then stop */
+	bool json;                /* -f json: NDJSON output (bpftrace's JsonOutput) */
 	bool unsafe;              /* --unsafe: system() allowed */
 	bool no_warnings;         /* --no-warnings: warnf() is silent */
 	bool debug_verifier;      /* -d verifier: print every program's verifier log */

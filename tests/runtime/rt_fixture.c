@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-q"))
 			o.quiet = true;
+		else if (!strcmp(argv[i], "--json"))
+			o.json = true;
 		else if (!strcmp(argv[i], "-v"))
 			o.verbose = true;
 		else if (!strcmp(argv[i], "--src") && i + 1 < argc)
