@@ -113,8 +113,19 @@ static LLVMValueRef percpu_read(struct cg *g, const struct map_info *mi, LLVMVal
 		LLVMValueRef z = LLVMBuildICmp(g->b, LLVMIntEQ, cnt, cg_i64(g, 0), "");
 		LLVMValueRef safe = LLVMBuildSelect(g->b, z, cg_i64(g, 1), cnt, "");
 
-		res = LLVMBuildSelect(g->b, z, cg_i64(g, 0), sg ? LLVMBuildSDiv(g->b, res, safe, "") :
-							       LLVMBuildUDiv(g->b, res, safe, ""), "");
+		LLVMValueRef q;
+
+		if (sg) {
+			/* no signed division in BPF v3: divide magnitudes */
+			LLVMValueRef neg = LLVMBuildICmp(g->b, LLVMIntSLT, res, cg_i64(g, 0), "");
+			LLVMValueRef mag = LLVMBuildSelect(g->b, neg, LLVMBuildNeg(g->b, res, ""), res, "");
+
+			q = LLVMBuildUDiv(g->b, mag, safe, "");
+			q = LLVMBuildSelect(g->b, neg, LLVMBuildNeg(g->b, q, ""), q, "");
+		} else {
+			q = LLVMBuildUDiv(g->b, res, safe, "");
+		}
+		res = LLVMBuildSelect(g->b, z, cg_i64(g, 0), q, "");
 	}
 	return res;
 }

@@ -14,17 +14,19 @@ static LLVMValueRef str_call(struct cg *g, struct ast_node *n)
 
 	if (at->kind == TY_STRING || at->kind == TY_ARRAY)
 		return cg_convert(g, v, at->kind == TY_STRING ? at : t, t);
-	buf = cg_tmp(g, t->size, "str");
-	cg_memset0(g, buf, t->size);
+	/* without a length, read one byte more than the type holds: a string that
+	 * fills the type has no NUL and prints with the truncation trailer */
+	buf = cg_tmp(g, t->size + 1, "str");
+	cg_memset0(g, buf, t->size + 1);
 	id = t->as == AS_USER ? BH_probe_read_user_str : t->as == AS_KERNEL ? BH_probe_read_kernel_str :
 	     BH_probe_read_str;
-	len = cg_i32(g, t->size);
+	len = cg_i32(g, a->next ? t->size : t->size + 1);
 	if (a->next && a->next->kind != AST_INT) {
-		/* runtime length: min(n + 1, size) */
-		LLVMValueRef n1 = LLVMBuildAdd(g->b, cg_expr(g, a->next), cg_i64(g, 1), "");
-		LLVMValueRef lt = LLVMBuildICmp(g->b, LLVMIntULT, n1, cg_i64(g, t->size), "");
+		/* runtime length: min(n, size + 1) */
+		LLVMValueRef n1 = cg_expr(g, a->next);
+		LLVMValueRef lt = LLVMBuildICmp(g->b, LLVMIntULT, n1, cg_i64(g, t->size + 1), "");
 
-		len = LLVMBuildTrunc(g->b, LLVMBuildSelect(g->b, lt, n1, cg_i64(g, t->size), ""), g->i32, "");
+		len = LLVMBuildTrunc(g->b, LLVMBuildSelect(g->b, lt, n1, cg_i64(g, t->size + 1), ""), g->i32, "");
 	}
 	if (LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMPointerTypeKind)
 		v = LLVMBuildIntToPtr(g->b, v, g->ptr, "");

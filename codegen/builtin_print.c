@@ -108,10 +108,12 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 		LLVMBuildStore(g->b, code, cg_gep(g, ev, 8));
 		event_buf(g, a);
 		event_send(g, a, ev);
-		if (g->in_callback)
+		if (g->in_callback) {
+			LLVMBuildStore(g->b, cg_i64(g, 1), g->cb_ctx);
 			LLVMBuildRet(g->b, cg_i64(g, 1));
-		else
+		} else {
 			cg_return(g);
+		}
 		break;
 	}
 	default:

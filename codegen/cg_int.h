@@ -86,7 +86,7 @@ struct cg {
 	int unroll_depth;
 	bool failed;
 	uint32_t n_cbs;               /* for_each callbacks made */
-	/* for-map callback context: outer variables passed by pointer */
+	/* for-map callback: its ctx argument, a u64 flag "the body returned" */
 	LLVMValueRef cb_ctx;
 	bool in_callback;
 };

@@ -123,10 +123,55 @@ LLVMValueRef cg_tmp(struct cg *g, uint32_t size, const char *name)
 	return cg_scratch(g, sz, name);
 }
 
+/* The BPF backend expands memset/memcpy inline only up to a limit; bigger
+ * ones become a loop of 8-byte moves (sizes are multiples of 8 there). */
+#define INLINE_MEM_MAX 256
+
+static void mem_loop(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
+{
+	uint32_t words = size / 8;
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->b), body = cg_block(g, "mem_loop"),
+			  done = cg_block(g, "mem_done");
+	LLVMValueRef i, off, v, inc, c, iv[2];
+	LLVMBasicBlockRef ib[2];
+
+	LLVMBuildBr(g->b, body);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	i = LLVMBuildPhi(g->b, g->i64, "w");
+	off = LLVMBuildShl(g->b, i, cg_i64(g, 3), "");
+	if (src) {
+		v = LLVMBuildLoad2(g->b, g->i64, LLVMBuildGEP2(g->b, g->i8, src, &off, 1, ""), "");
+		LLVMSetAlignment(v, 1);
+	} else {
+		v = cg_i64(g, 0);
+	}
+	LLVMSetAlignment(LLVMBuildStore(g->b, v, LLVMBuildGEP2(g->b, g->i8, dst, &off, 1, "")), 1);
+	inc = LLVMBuildAdd(g->b, i, cg_i64(g, 1), "");
+	c = LLVMBuildICmp(g->b, LLVMIntULT, inc, cg_i64(g, words), "");
+	LLVMBuildCondBr(g->b, c, body, done);
+	iv[0] = cg_i64(g, 0);
+	iv[1] = inc;
+	ib[0] = pre;
+	ib[1] = body;
+	LLVMAddIncoming(i, iv, ib, 2);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	/* the tail */
+	for (uint32_t k = words * 8; k < size; k++) {
+		LLVMValueRef b = src ? LLVMBuildLoad2(g->b, g->i8, cg_gep(g, src, k), "") :
+				       LLVMConstInt(g->i8, 0, 0);
+
+		LLVMBuildStore(g->b, b, cg_gep(g, dst, k));
+	}
+}
+
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size)
 {
 	if (!size)
 		return;
+	if (size > INLINE_MEM_MAX) {
+		mem_loop(g, p, NULL, size);
+		return;
+	}
 	LLVMBuildMemSet(g->b, p, LLVMConstInt(g->i8, 0, 0), cg_i64(g, size), 1);
 }
 
@@ -134,6 +179,10 @@ void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
 {
 	if (!size || dst == src)
 		return;
+	if (size > INLINE_MEM_MAX) {
+		mem_loop(g, dst, src, size);
+		return;
+	}
 	LLVMBuildMemCpy(g->b, dst, 1, src, 1, cg_i64(g, size));
 }
 
@@ -384,26 +433,71 @@ static void fn_end(struct cg *g)
 
 static bool has_for_map(const struct ast_node *n)
 {
-	if (!n)
-		return false;
-	switch (n->kind) {
-	case AST_FOR_MAP:
-		return true;
-	case AST_BLOCK:
-		for (const struct ast_node *s = n->block.stmts; s; s = s->next)
-			if (has_for_map(s))
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case AST_FOR_MAP:
+			return true;
+		case AST_BLOCK:
+		case AST_BLOCK_EXPR:
+			if (has_for_map(n->block.stmts) || has_for_map(n->block.expr))
 				return true;
-		return false;
-	case AST_IF:
-		return has_for_map(n->cond.then) || has_for_map(n->cond.els);
-	case AST_WHILE:
-	case AST_UNROLL:
-		return has_for_map(n->loop.body);
-	case AST_FOR_RANGE:
-		return has_for_map(n->for_.body);
-	default:
-		return false;
+			break;
+		case AST_EXPR_STMT:
+			if (has_for_map(n->stmt.expr))
+				return true;
+			break;
+		case AST_ASSIGN:
+			if (has_for_map(n->assign.rhs))
+				return true;
+			break;
+		case AST_LET:
+			if (has_for_map(n->let.init))
+				return true;
+			break;
+		case AST_IF:
+		case AST_TERNARY:
+			if (has_for_map(n->cond.cond) || has_for_map(n->cond.then) || has_for_map(n->cond.els))
+				return true;
+			break;
+		case AST_WHILE:
+		case AST_UNROLL:
+			if (has_for_map(n->loop.body))
+				return true;
+			break;
+		case AST_FOR_RANGE:
+			if (has_for_map(n->for_.body))
+				return true;
+			break;
+		case AST_CALL:
+			if (has_for_map(n->call.args))
+				return true;
+			break;
+		case AST_BINOP:
+			if (has_for_map(n->bin.l) || has_for_map(n->bin.r))
+				return true;
+			break;
+		case AST_UNOP:
+			if (has_for_map(n->un.e))
+				return true;
+			break;
+		case AST_TUPLE:
+		case AST_RECORD:
+			if (has_for_map(n->tuple.elems))
+				return true;
+			break;
+		case AST_NAMED:
+			if (has_for_map(n->named.e))
+				return true;
+			break;
+		case AST_CAST:
+			if (has_for_map(n->cast.e))
+				return true;
+			break;
+		default:
+			break;
+		}
 	}
+	return false;
 }
 
 static void probe_fn(struct cg *g, struct ast_node *p)

@@ -291,6 +291,18 @@ static LLVMValueRef binop(struct cg *g, struct ast_node *n)
 		return logical(g, n);
 	l = cg_expr(g, n->bin.l);
 	r = cg_expr(g, n->bin.r);
+	if (lt->kind == TY_TUPLE || lt->kind == TY_RECORD || lt->kind == TY_ARRAY) {
+		/* bytewise: both sides have the same layout and zeroed padding */
+		LLVMValueRef eq = LLVMConstInt(g->i1, 1, 0);
+
+		for (uint32_t off = 0; off < lt->size; off++) {
+			LLVMValueRef x = LLVMBuildLoad2(g->b, g->i8, cg_gep(g, l, off), "");
+			LLVMValueRef y = LLVMBuildLoad2(g->b, g->i8, cg_gep(g, r, off), "");
+
+			eq = LLVMBuildAnd(g->b, eq, LLVMBuildICmp(g->b, LLVMIntEQ, x, y, ""), "");
+		}
+		return n->bin.op == AST_OP_EQ ? eq : LLVMBuildNot(g->b, eq, "");
+	}
 	if (lt->kind == TY_STRING) {
 		LLVMValueRef eq = cg_str_eq(g, l, lt->size, r, n->bin.r->type->size, 0);
 

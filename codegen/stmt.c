@@ -164,6 +164,8 @@ static void jump(struct cg *g, struct ast_node *n)
 		if (n->jump.value)
 			cg_expr(g, n->jump.value);
 		if (g->in_callback) {
+			/* leave the probe too: the caller checks the flag */
+			LLVMBuildStore(g->b, cg_i64(g, 1), g->cb_ctx);
 			LLVMBuildRet(g->b, cg_i64(g, 1));
 			return;
 		}
@@ -246,7 +248,7 @@ void cg_stmt(struct cg *g, struct ast_node *n)
  * the same offsets through its own scratch lookup. */
 
 struct fn_state {
-	LLVMValueRef fn, ctxp, scratch_base, entry_pos;
+	LLVMValueRef fn, ctxp, scratch_base, entry_pos, cb_ctx;
 	LLVMBasicBlockRef entry, init_bb, start_bb, cur;
 	LLVMMetadataRef sp, dloc;
 	uint32_t stack_used;
@@ -273,6 +275,7 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	/* save the caller's state */
 	st.fn = g->fn;
 	st.ctxp = g->ctxp;
+	st.cb_ctx = g->cb_ctx;
 	st.scratch_base = g->scratch_base;
 	st.entry_pos = g->entry_pos;
 	st.entry = g->entry;
@@ -334,7 +337,8 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	g->init_bb = ok;
 	g->start_bb = cg_block(g, "start");
 	LLVMPositionBuilderAtEnd(g->b, g->start_bb);
-	g->ctxp = LLVMGetParam(cb, 3);
+	g->ctxp = NULL;
+	g->cb_ctx = LLVMGetParam(cb, 3);
 	key = LLVMGetParam(cb, 1);
 	val = LLVMGetParam(cb, 2);
 	/* $kv = (key, value) */
@@ -358,6 +362,7 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	/* restore the caller and make the call */
 	g->fn = st.fn;
 	g->ctxp = st.ctxp;
+	g->cb_ctx = st.cb_ctx;
 	g->scratch_base = st.scratch_base;
 	g->entry_pos = st.entry_pos;
 	g->entry = st.entry;
@@ -371,10 +376,26 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	g->vars = st.vars;
 	LLVMPositionBuilderAtEnd(g->b, st.cur);
 	LLVMSetCurrentDebugLocation2(g->b, st.dloc);
-	ctxv = LLVMConstNull(g->ptr);
+	/* the callback sets *ctx when the body returned or exited */
+	ctxv = cg_alloca(g, g->i64, "loop_ret"); /* must be on the stack */
+	LLVMBuildStore(g->b, cg_i64(g, 0), ctxv);
 	args[0] = g->maps[mi->id];
 	args[1] = cb;
 	args[2] = ctxv;
 	args[3] = cg_i64(g, 0);
 	cg_helper(g, BH_for_each_map_elem, g->i64, args, 4);
+	{
+		LLVMBasicBlockRef ret = cg_block(g, "loop_returned"), cont = cg_block(g, "loop_done");
+		LLVMValueRef f = LLVMBuildLoad2(g->b, g->i64, ctxv, "");
+
+		LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, f, ""), ret, cont);
+		LLVMPositionBuilderAtEnd(g->b, ret);
+		if (g->in_callback) {
+			LLVMBuildStore(g->b, cg_i64(g, 1), g->cb_ctx);
+			LLVMBuildRet(g->b, cg_i64(g, 1));
+		} else {
+			cg_return(g);
+		}
+		LLVMPositionBuilderAtEnd(g->b, cont);
+	}
 }

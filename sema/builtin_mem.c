@@ -24,10 +24,10 @@ static const struct type *str_call(struct sema *s, struct ast_node *n, struct ca
 			return NULL;
 		}
 		if (sema_const_int(n->call.args->next, &k)) {
-			if (k < 0)
-				k = 0;
-			if ((uint64_t)k + 1 < size)
-				size = k + 1;
+			if (k < 1)
+				k = 1;
+			if ((uint64_t)k < size)
+				size = k;
 			ci->n = k;
 		}
 		sema_cast_to(s, &n->call.args->next, sema_ty_int(s, 8, false));

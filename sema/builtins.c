@@ -116,6 +116,13 @@ static void subst_walk(struct sema *s, struct ast_node **np, struct subst *sb, u
 			}
 			return;
 		}
+		if (n->kind == AST_VAR && s->macro_suffix) {
+			/* a variable local to the macro body: give it a private name */
+			char buf[256];
+
+			snprintf(buf, sizeof(buf), "%s%s", n->var.name, s->macro_suffix);
+			n->var.name = str_intern0(s->a, buf);
+		}
 		return;
 	}
 	case AST_BLOCK:
@@ -240,7 +247,14 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 			*last = NULL;
 		}
 	}
-	subst_walk(s, &body, sb, n_sb);
+	{
+		char suf[32];
+
+		snprintf(suf, sizeof(suf), "$m%u", ++s->n_macro_exp);
+		s->macro_suffix = suf;
+		subst_walk(s, &body, sb, n_sb);
+		s->macro_suffix = NULL;
+	}
 	body->loc = n->loc;
 	body->next = n->next;
 	*np = body;

@@ -1,103 +1,10 @@
 /* macros.c — top-level definitions other than probes: macros (inlined at their
  * call sites by builtins.c), enum definitions (their enumerators become typed
  * literals) and map declarations (let @m = lru_hash(100)). */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_int.h"
-
-static const char *skip_ws(const char *p)
-{
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '/' && p[1] == '/') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			return p;
-		}
-	}
-}
-
-static const char *ident_end(const char *p)
-{
-	while (isalnum((unsigned char)*p) || *p == '_')
-		p++;
-	return p;
-}
-
-/* enum [Name] { A [= v], B, ... } */
-static void parse_enum(struct sema *s, struct ast_node *def)
-{
-	const char *p = skip_ws(def->cdef.text), *e;
-	const char *name = NULL;
-	struct ptrvec names = { 0 };
-	int64_t next = 0;
-	struct type *t;
-	size_t first = s->enums.n;
-
-	if (strncmp(p, "enum", 4))
-		return;
-	p = skip_ws(p + 4);
-	e = ident_end(p);
-	if (e > p) {
-		name = arena_printf(s->a, "enum %.*s", (int)(e - p), p);
-		p = skip_ws(e);
-	}
-	if (*p != '{')
-		return;
-	p++;
-	t = sema_ty_new(s, TY_ENUM, 8);
-	t->name = name ? str_intern0(s->a, name) : NULL;
-	for (;;) {
-		struct enum_const *c;
-
-		p = skip_ws(p);
-		if (*p == '}' || !*p)
-			break;
-		e = ident_end(p);
-		if (e == p)
-			break;
-		c = arena_alloc(s->a, sizeof(*c));
-		c->name = str_intern(s->a, p, e - p);
-		p = skip_ws(e);
-		if (*p == '=') {
-			char *end;
-
-			p = skip_ws(p + 1);
-			next = strtoll(p, &end, 0);
-			p = end;
-		}
-		c->value = next++;
-		c->type = t;
-		ptrvec_push(&s->enums, c);
-		p = skip_ws(p);
-		if (*p == ',')
-			p++;
-	}
-	t->n_enums = s->enums.n - first;
-	{
-		const char **nv = arena_alloc(s->a, sizeof(*nv) * (t->n_enums + 1));
-		int64_t *vv = arena_alloc(s->a, sizeof(*vv) * (t->n_enums + 1));
-
-		for (uint32_t i = 0; i < t->n_enums; i++) {
-			struct enum_const *c = s->enums.v[first + i];
-
-			nv[i] = c->name;
-			vv[i] = c->value;
-		}
-		t->enum_names = nv;
-		t->enum_values = vv;
-	}
-	ptrvec_push(&s->cstructs, t);
-	ptrvec_fini(&names);
-}
 
 static void map_decl(struct sema *s, struct ast_node *d)
 {
@@ -147,7 +54,7 @@ void sema_macros(struct sema *s)
 			ptrvec_push(&s->macros, it);
 			break;
 		case AST_CDEF:
-			parse_enum(s, it);
+			sema_cdef(s, it);
 			break;
 		case AST_MAP_DECL:
 			map_decl(s, it);

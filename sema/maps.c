@@ -28,7 +28,7 @@ struct map_info *sema_map_get(struct sema *s, struct ast_node *m)
 }
 
 /* Makes @stored able to hold @t, widening strings in place. False on mismatch. */
-static bool unify(struct sema *s, struct type *stored, const struct type *t)
+bool sema_unify(struct sema *s, struct type *stored, const struct type *t)
 {
 	if ((stored->kind == TY_INT || stored->kind == TY_ENUM) && (t->kind == TY_INT || t->kind == TY_ENUM))
 		return true;
@@ -59,10 +59,17 @@ static bool unify(struct sema *s, struct type *stored, const struct type *t)
 			} else if ((a->kind == TY_TUPLE || a->kind == TY_RECORD) && a->kind == b->kind) {
 				struct type *c = sema_ty_storage(s, a);
 
-				if (!unify(s, c, b))
+				if (!sema_unify(s, c, b))
 					return false;
 				changed |= c->size != a->size;
 				el[i] = c;
+			} else if (a->kind == TY_INT && b->kind == TY_INT) {
+				el[i] = a;
+				if (b->size > a->size || (b->is_signed && !a->is_signed)) {
+					el[i] = sema_ty_int(s, b->size > a->size ? b->size : a->size,
+							    a->is_signed || b->is_signed);
+					changed = true;
+				}
 			} else if (sema_ty_is_int(a) && sema_ty_is_int(b)) {
 				el[i] = a;
 			} else if (sema_ty_equal(a, b)) {
@@ -132,7 +139,7 @@ void sema_map_keys(struct sema *s, struct ast_node *m)
 	if (!mi->key_type) {
 		mi->key_type = sema_ty_storage(s, kt);
 		mi->key_size = mi->key_type->size;
-	} else if (!unify(s, (struct type *)mi->key_type, kt)) {
+	} else if (!sema_unify(s, (struct type *)mi->key_type, kt)) {
 		sema_err(s, (*kp)->loc,
 			 "Argument mismatch for %s: trying to access with arguments: '%s' when map expects arguments: '%s'",
 			 m->map.name, sema_ty_name(s, kt), sema_ty_name(s, mi->key_type));
@@ -155,7 +162,7 @@ void sema_map_assign(struct sema *s, struct ast_node *m, struct ast_node **np)
 	}
 	if (!mi->value_type) {
 		mi->value_type = sema_ty_storage(s, t);
-	} else if (sema_ty_is_agg(mi->value_type) || !unify(s, (struct type *)mi->value_type, t) ||
+	} else if (sema_ty_is_agg(mi->value_type) || !sema_unify(s, (struct type *)mi->value_type, t) ||
 		   (mi->value_type->kind == TY_BOOL) != (t->kind == TY_BOOL)) {
 		sema_err(s, m->loc,
 			 "Type mismatch for %s: trying to assign value of type '%s' when map already contains a value of type '%s'",

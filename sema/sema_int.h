@@ -52,6 +52,8 @@ struct sema {
 	struct ptrvec macros; /* AST_MACRO nodes */
 	struct ptrvec cstructs; /* struct type * from C definitions in the program */
 	int macro_depth;
+	unsigned n_macro_exp;       /* macro expansions so far (private names) */
+	const char *macro_suffix;   /* while a macro body is rewritten */
 };
 
 /* ---- reporting (muted during the discovery walk) ---- */
@@ -92,7 +94,8 @@ const struct type *sema_btf_type_id(struct sema *s, int32_t id);
 /* ---- passes ---- */
 void sema_config(struct sema *s);        /* config.c */
 void sema_probes(struct sema *s);        /* probes.c: expand attach points */
-void sema_macros(struct sema *s);        /* macros.c: collect + inline macros, enums */
+void sema_macros(struct sema *s);        /* macros.c: collect macros, map declarations */
+void sema_cdef(struct sema *s, struct ast_node *def); /* cdefs.c: struct/union/enum/typedef */
 void sema_types(struct sema *s);         /* types.c: scopes, typing, casts */
 void sema_resources(struct sema *s);     /* resources.c: actions, map layouts */
 
@@ -111,6 +114,8 @@ void sema_cast_to(struct sema *s, struct ast_node **np, const struct type *t);
 bool sema_const_int(const struct ast_node *n, int64_t *out);
 
 /* ---- maps.c ---- */
+/* Makes @stored able to hold @t (strings/ints in tuples widen in place). */
+bool sema_unify(struct sema *s, struct type *stored, const struct type *t);
 struct map_info *sema_map_get(struct sema *s, struct ast_node *m);
 /* Records/checks the key types of @m (an AST_MAP with keys); rewrites keys
  * so they match the stored key type. */

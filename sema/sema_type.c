@@ -433,7 +433,14 @@ static const struct type *btf_conv(struct sema *s, const struct btf *btf, int32_
 		const struct type *e = btf_conv(s, btf, ar->type, depth);
 		struct type *a;
 
-		if (e->kind == TY_INT && e->size == 1 && ar->nelems) {
+		const struct btf_type *et = btf__type_by_id(btf, ar->type);
+		const char *en = NULL;
+
+		while (et && (btf_is_typedef(et) || btf_is_const(et) || btf_is_volatile(et)))
+			et = btf__type_by_id(btf, et->type);
+		if (et && btf_is_int(et))
+			en = btf__name_by_offset(btf, et->name_off);
+		if (e->kind == TY_INT && e->size == 1 && ar->nelems && en && !strcmp(en, "char")) {
 			/* char[N] reads as a string */
 			return sema_ty_string(s, ar->nelems);
 		}

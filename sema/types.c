@@ -12,6 +12,8 @@
 #include "sema/sema_int.h"
 
 static void stmt(struct sema *s, struct ast_node **np);
+static const struct type *unify_branches(struct sema *s, struct ast_node *n, struct ast_node **a,
+					 struct ast_node **b);
 static void block(struct sema *s, struct ast_node *b);
 
 bool sema_const_int(const struct ast_node *n, int64_t *out)
@@ -129,6 +131,19 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 	rt = sema_expr(s, &n->bin.r);
 	if (!lt || !rt || lt->kind == TY_NONE || rt->kind == TY_NONE)
 		return NULL;
+	if (op == AST_OP_ELVIS) {
+		/* a ?: b  ->  a ? a : b */
+		struct ast_node *t = ast_new(s->cx, AST_TERNARY, n->loc);
+
+		t->cond.cond = n->bin.l;
+		t->cond.then = ast_clone(s->cx, n->bin.l);
+		t->cond.then->type = lt;
+		t->cond.els = n->bin.r;
+		t->next = n->next;
+		*np = t;
+		sema_expr(s, &t->cond.then);
+		return unify_branches(s, t, &t->cond.then, &t->cond.els);
+	}
 	if (op == AST_OP_LAND || op == AST_OP_LOR) {
 		if (!truthy(lt) || !truthy(rt)) {
 			sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
@@ -142,6 +157,21 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 			sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
 				 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
 			return NULL;
+		}
+		return sema_ty_bool(s);
+	}
+	if ((lt->kind == TY_TUPLE || lt->kind == TY_RECORD || lt->kind == TY_ARRAY) &&
+	    (op == AST_OP_EQ || op == AST_OP_NE)) {
+		if (!sema_ty_equal(lt, rt)) {
+			struct type *ct = sema_ty_storage(s, lt);
+
+			if (!sema_unify(s, ct, rt)) {
+				sema_err(s, n->loc, "The %s operator can not be used on expressions of types %s, %s",
+					 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
+				return NULL;
+			}
+			sema_cast_to(s, &n->bin.l, ct);
+			sema_cast_to(s, &n->bin.r, ct);
 		}
 		return sema_ty_bool(s);
 	}
@@ -315,6 +345,15 @@ static const struct type *unify_branches(struct sema *s, struct ast_node *n, str
 	}
 	if (ta->kind == TY_NONE && tb->kind == TY_NONE)
 		return ta;
+	if ((ta->kind == TY_TUPLE || ta->kind == TY_RECORD) && ta->kind == tb->kind) {
+		struct type *ct = sema_ty_storage(s, ta);
+
+		if (sema_unify(s, ct, tb)) {
+			sema_cast_to(s, a, ct);
+			sema_cast_to(s, b, ct);
+			return ct;
+		}
+	}
 	if (sema_ty_equal(ta, tb))
 		return ta;
 	sema_err(s, n->loc, "Ternary operator must return the same type: have '%s' and '%s'",
@@ -428,8 +467,6 @@ static const struct type *tuple_expr(struct sema *s, struct ast_node *n)
 			bad = true;
 			continue;
 		}
-		if (t->kind == TY_INT && t->size != 8)
-			sema_cast_to(s, ep, sema_ty_int(s, 8, t->is_signed));
 		el[i] = (*ep)->type;
 		if ((*pp)->kind == AST_NAMED)
 			(*pp)->type = el[i];
@@ -453,8 +490,21 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 	}
 	if (!to || !from)
 		return NULL;
-	if (to->kind == TY_ARRAY && (from->kind == TY_INT || from->kind == TY_ARRAY || from->kind == TY_STRING)) {
-		if (from->size != to->size && from->kind == TY_INT) {
+	if (to->kind == TY_ARRAY && (sema_ty_is_int(from) || from->kind == TY_ARRAY || from->kind == TY_STRING)) {
+		uint32_t src = from->size, es = to->elem && to->elem->size ? to->elem->size : 1;
+
+		if (n->cast.e->kind == AST_INT) {
+			src = 8;
+			sema_cast_to(s, &n->cast.e, sema_ty_int(s, 8, from->is_signed));
+		}
+		if (!to->n) {
+			struct type *a = sema_ty_storage(s, to);
+
+			a->n = src / es;
+			a->size = a->n * es;
+			to = a;
+		}
+		if (src != to->size) {
 			sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from),
 				 sema_ty_name(s, to));
 			return NULL;
@@ -527,6 +577,8 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 			return lit->type;
 		}
 	}
+	if (!strncmp(n->ident.name, "__builtin_", 10))
+		n->ident.name = str_intern0(s->a, n->ident.name + 10);
 	fn = sema_builtin_lookup(n->ident.name);
 	if (fn < 0 && !strncmp(n->ident.name, "arg", 3) && n->ident.name[3] >= '0' &&
 	    n->ident.name[3] <= '9')
@@ -594,8 +646,11 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 			return NULL;
 		}
 		if (!v->type) {
-			sema_err(s, n->loc, "Variable used before it was assigned: %s", n->var.name);
-			return NULL;
+			/* let $x; read before any assignment: an integer 0 until typed */
+			struct type *d = sema_ty_storage(s, sema_ty_int(s, 8, true));
+
+			d->btf_id = -1; /* marks the default type */
+			v->type = d;
 		}
 		n->var.info = v;
 		t = v->type;
@@ -745,6 +800,10 @@ static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v,
 		sema_err(s, (*rhs)->loc, "Value '%s' cannot be assigned to a scratch variable.",
 			 sema_ty_name(s, t));
 		return;
+	}
+	if (v->type && v->type->btf_id == -1 && !sema_ty_is_int(t)) {
+		/* the default of an untyped let: becomes the first assigned type */
+		*(struct type *)v->type = *sema_ty_storage(s, t);
 	}
 	if (!v->type) {
 		v->type = sema_ty_storage(s, t);

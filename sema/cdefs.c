@@ -1,0 +1,483 @@
+/* cdefs.c — C definitions written in the program: struct, union, enum and
+ * typedef, laid out with the usual C rules (natural alignment, bitfields packed
+ * into storage units of their declared type). Field types may name kernel
+ * types (BTF) or earlier definitions. `char x[N]` fields read as strings, as in
+ * bpftrace. Enumerators become typed constants (TY_ENUM). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_int.h"
+
+struct cparse {
+	struct sema *s;
+	const char *p;
+	struct loc loc;
+	bool bad;
+	char tok[128];
+};
+
+static void skip_ws(struct cparse *c)
+{
+	for (;;) {
+		while (isspace((unsigned char)*c->p))
+			c->p++;
+		if (c->p[0] == '/' && c->p[1] == '/') {
+			while (*c->p && *c->p != '\n')
+				c->p++;
+		} else if (c->p[0] == '/' && c->p[1] == '*') {
+			const char *e = strstr(c->p + 2, "*/");
+
+			c->p = e ? e + 2 : c->p + strlen(c->p);
+		} else if (c->p[0] == '#') {
+			while (*c->p && *c->p != '\n')
+				c->p++;
+		} else {
+			return;
+		}
+	}
+}
+
+/* Next token into c->tok (identifier, number or one punctuation char); "" at end. */
+static const char *next(struct cparse *c)
+{
+	size_t n = 0;
+
+	skip_ws(c);
+	if (isalnum((unsigned char)*c->p) || *c->p == '_') {
+		while ((isalnum((unsigned char)*c->p) || *c->p == '_') && n + 1 < sizeof(c->tok))
+			c->tok[n++] = *c->p++;
+	} else if (*c->p) {
+		if (c->p[0] == '-' && isdigit((unsigned char)c->p[1])) {
+			c->tok[n++] = *c->p++;
+			while (isalnum((unsigned char)*c->p) && n + 1 < sizeof(c->tok))
+				c->tok[n++] = *c->p++;
+		} else {
+			c->tok[n++] = *c->p++;
+		}
+	}
+	c->tok[n] = 0;
+	return c->tok;
+}
+
+static const char *peek(struct cparse *c)
+{
+	const char *save = c->p;
+	char tok[128];
+
+	memcpy(tok, c->tok, sizeof(tok));
+	next(c);
+	c->p = save;
+	{
+		static __thread char out[128];
+
+		memcpy(out, c->tok, sizeof(out));
+		memcpy(c->tok, tok, sizeof(tok));
+		return out;
+	}
+}
+
+static bool accept(struct cparse *c, const char *t)
+{
+	if (strcmp(peek(c), t))
+		return false;
+	next(c);
+	return true;
+}
+
+static void fail(struct cparse *c, const char *what)
+{
+	if (!c->bad)
+		sema_err(c->s, c->loc, "cannot parse C definition: %s near '%s'", what, c->tok);
+	c->bad = true;
+}
+
+static const struct type *find_named(struct sema *s, const char *name)
+{
+	for (size_t i = 0; i < s->cstructs.n; i++) {
+		const struct type *t = s->cstructs.v[i];
+
+		if (t->name && !strcmp(t->name, name))
+			return t;
+	}
+	return NULL;
+}
+
+static const struct type *parse_record(struct cparse *c, bool is_union, const char *tag);
+
+static bool is_union_kw(const char *kw)
+{
+	return !strcmp(kw, "union");
+}
+
+/* A type specifier: base type without declarator. *is_char for plain char. */
+static const struct type *parse_spec(struct cparse *c, bool *is_char)
+{
+	char words[128] = "";
+	const char *t;
+
+	*is_char = false;
+	for (;;) {
+		t = peek(c);
+		if (!strcmp(t, "const") || !strcmp(t, "volatile") || !strcmp(t, "__attribute__")) {
+			next(c);
+			continue;
+		}
+		break;
+	}
+	t = peek(c);
+	if (!strcmp(t, "struct") || !strcmp(t, "union") || !strcmp(t, "enum")) {
+		char kw[16], full[160];
+		const struct type *r;
+
+		snprintf(kw, sizeof(kw), "%s", t);
+		next(c);
+		if (!strcmp(peek(c), "{"))
+			return !strcmp(kw, "enum") ? sema_ty_int(c->s, 4, false) :
+			       parse_record(c, !strcmp(kw, "union"), NULL);
+		next(c);
+		snprintf(full, sizeof(full), "%s %s", kw, c->tok);
+		if (!strcmp(peek(c), "{"))
+			return parse_record(c, !strcmp(kw, "union"), c->tok);
+		r = find_named(c->s, full);
+		if (!r && !strcmp(kw, "enum")) {
+			r = sema_btf_type(c->s, full);
+			return r ? r : sema_ty_int(c->s, 4, false);
+		}
+		if (!r)
+			r = sema_btf_type(c->s, full);
+		if (!r) {
+			/* incomplete: usable behind a pointer */
+			struct type *st = sema_ty_new(c->s, is_union_kw(kw) ? TY_UNION : TY_STRUCT, 0);
+
+			st->name = str_intern0(c->s->a, full);
+			return st;
+		}
+		return r;
+	}
+	/* multi-word basic types */
+	while (!strcmp(t, "unsigned") || !strcmp(t, "signed") || !strcmp(t, "long") ||
+	       !strcmp(t, "short") || !strcmp(t, "int") || !strcmp(t, "char") ||
+	       !strcmp(t, "const") || !strcmp(t, "volatile")) {
+		next(c);
+		if (strcmp(c->tok, "const") && strcmp(c->tok, "volatile")) {
+			if (words[0])
+				strncat(words, " ", sizeof(words) - strlen(words) - 1);
+			strncat(words, c->tok, sizeof(words) - strlen(words) - 1);
+		}
+		t = peek(c);
+	}
+	if (words[0]) {
+		bool uns = strstr(words, "unsigned") != NULL;
+		uint32_t size = 4;
+
+		if (!strcmp(words, "char")) {
+			*is_char = true;
+			return sema_ty_int(c->s, 1, true);
+		}
+		if (strstr(words, "char"))
+			size = 1;
+		else if (strstr(words, "short"))
+			size = 2;
+		else if (strstr(words, "long"))
+			size = 8;
+		return sema_ty_int(c->s, size, !uns);
+	}
+	next(c);
+	if (!strcmp(c->tok, "void"))
+		return sema_ty_void(c->s);
+	if (!strcmp(c->tok, "bool") || !strcmp(c->tok, "_Bool"))
+		return sema_ty_bool(c->s);
+	{
+		struct ast_node fake = { 0 };
+		const struct type *r = find_named(c->s, c->tok);
+
+		if (r)
+			return r;
+		fake.kind = AST_TYPE;
+		fake.loc = c->loc;
+		fake.typ.base = c->tok;
+		{
+			bool saved = c->s->is_discovery;
+			const struct type *x;
+
+			c->s->is_discovery = true; /* quiet lookup */
+			x = sema_ty_resolve(c->s, &fake);
+			c->s->is_discovery = saved;
+			if (x)
+				return x;
+		}
+	}
+	fail(c, "unknown type");
+	return NULL;
+}
+
+/* '*'* NAME ('[' N ']')* ; applies pointers and arrays to @base. */
+static const struct type *parse_declarator(struct cparse *c, const struct type *base, bool is_char,
+					   const char **name)
+{
+	const struct type *t = base;
+	uint32_t dims[8], nd = 0;
+
+	while (accept(c, "*")) {
+		t = sema_ty_ptr(c->s, t, AS_NONE);
+		is_char = false;
+		while (accept(c, "const"))
+			;
+	}
+	next(c);
+	if (!isalpha((unsigned char)c->tok[0]) && c->tok[0] != '_') {
+		fail(c, "expected a field name");
+		return NULL;
+	}
+	*name = str_intern0(c->s->a, c->tok);
+	while (accept(c, "[")) {
+		next(c);
+		if (nd < 8)
+			dims[nd++] = strtoul(c->tok, NULL, 0);
+		if (!accept(c, "]")) {
+			fail(c, "expected ']'");
+			return NULL;
+		}
+	}
+	for (int i = (int)nd - 1; i >= 0; i--) {
+		if (is_char && i == (int)nd - 1) {
+			t = sema_ty_string(c->s, dims[i]);
+			continue;
+		}
+		{
+			struct type *a = sema_ty_new(c->s, TY_ARRAY, t->size * dims[i]);
+
+			a->elem = t;
+			a->n = dims[i];
+			a->align = t->align ? t->align : 1;
+			t = a;
+		}
+	}
+	return t;
+}
+
+static const struct type *parse_record(struct cparse *c, bool is_union, const char *tag)
+{
+	struct type *st = sema_ty_new(c->s, is_union ? TY_UNION : TY_STRUCT, 0);
+	struct type_field fields[256];
+	uint32_t nf = 0, bits = 0, align = 1, max_size = 0;
+
+	if (tag) {
+		/* register early so self-referencing pointers resolve */
+		st->name = str_intern0(c->s->a, arena_printf(c->s->a, "%s %s", is_union ? "union" : "struct", tag));
+		ptrvec_push(&c->s->cstructs, st);
+	}
+	if (!accept(c, "{")) {
+		fail(c, "expected '{'");
+		return NULL;
+	}
+	while (!c->bad && !accept(c, "}")) {
+		bool is_char;
+		const struct type *base = parse_spec(c, &is_char);
+
+		if (!base)
+			return NULL;
+		if (accept(c, ";")) {
+			/* anonymous struct/union member */
+			uint32_t al = base->align ? base->align : 1;
+
+			bits = is_union ? 0 : (bits + al * 8 - 1) / (al * 8) * (al * 8);
+			if (nf < 256) {
+				fields[nf].name = str_intern0(c->s->a, "");
+				fields[nf].type = base;
+				fields[nf].offset = bits / 8;
+				fields[nf].bit_offset = 0;
+				fields[nf].bit_size = 0;
+				fields[nf].is_data_loc = false;
+				nf++;
+			}
+			if (!is_union)
+				bits += base->size * 8;
+			if (base->size > max_size)
+				max_size = base->size;
+			if (al > align)
+				align = al;
+			continue;
+		}
+		do {
+			const char *name = NULL;
+			const struct type *ft = parse_declarator(c, base, is_char, &name);
+			uint32_t al, width = 0;
+
+			if (!ft)
+				return NULL;
+			if (accept(c, ":")) {
+				next(c);
+				width = strtoul(c->tok, NULL, 0);
+			}
+			al = ft->align ? ft->align : 1;
+			if (al > 8)
+				al = 8;
+			if (nf >= 256)
+				continue;
+			memset(&fields[nf], 0, sizeof(fields[nf]));
+			fields[nf].name = name;
+			fields[nf].type = ft;
+			if (is_union) {
+				fields[nf].offset = 0;
+				if (width)
+					fields[nf].bit_size = width;
+			} else if (width) {
+				uint32_t unit = ft->size * 8;
+				uint32_t start = bits / unit * unit;
+
+				if (bits + width > start + unit)
+					start += unit;
+				if (bits < start)
+					bits = start;
+				fields[nf].offset = start / 8;
+				fields[nf].bit_offset = bits - start;
+				fields[nf].bit_size = width;
+				bits += width;
+			} else {
+				bits = (bits + al * 8 - 1) / (al * 8) * (al * 8);
+				fields[nf].offset = bits / 8;
+				bits += ft->size * 8;
+			}
+			if (ft->size > max_size)
+				max_size = ft->size;
+			if (al > align)
+				align = al;
+			nf++;
+		} while (!c->bad && accept(c, ","));
+		if (!accept(c, ";")) {
+			fail(c, "expected ';'");
+			return NULL;
+		}
+	}
+	{
+		uint32_t size = is_union ? max_size : (bits + 7) / 8;
+
+		size = (size + align - 1) / align * align;
+		st->size = size;
+		st->align = align;
+	}
+	st->fields = arena_alloc(c->s->a, sizeof(*st->fields) * (nf ? nf : 1));
+	memcpy(st->fields, fields, sizeof(*fields) * nf);
+	st->n_fields = nf;
+	return st;
+}
+
+static void parse_enum_body(struct cparse *c, const char *tag)
+{
+	struct type *t = sema_ty_new(c->s, TY_ENUM, 8);
+	size_t first = c->s->enums.n;
+	int64_t nextv = 0;
+
+	t->name = tag ? str_intern0(c->s->a, arena_printf(c->s->a, "enum %s", tag)) : NULL;
+	if (!accept(c, "{")) {
+		fail(c, "expected '{'");
+		return;
+	}
+	while (!c->bad && !accept(c, "}")) {
+		struct enum_const *e = arena_alloc(c->s->a, sizeof(*e));
+
+		next(c);
+		e->name = str_intern0(c->s->a, c->tok);
+		if (accept(c, "=")) {
+			next(c);
+			nextv = strtoll(c->tok, NULL, 0);
+		}
+		e->value = nextv++;
+		e->type = t;
+		ptrvec_push(&c->s->enums, e);
+		if (!accept(c, ","))
+			if (strcmp(peek(c), "}")) {
+				fail(c, "expected ',' or '}'");
+				return;
+			}
+	}
+	t->n_enums = c->s->enums.n - first;
+	{
+		const char **nv = arena_alloc(c->s->a, sizeof(*nv) * (t->n_enums + 1));
+		int64_t *vv = arena_alloc(c->s->a, sizeof(*vv) * (t->n_enums + 1));
+
+		for (uint32_t i = 0; i < t->n_enums; i++) {
+			struct enum_const *e = c->s->enums.v[first + i];
+
+			nv[i] = e->name;
+			vv[i] = e->value;
+		}
+		t->enum_names = nv;
+		t->enum_values = vv;
+	}
+	if (t->name)
+		ptrvec_push(&c->s->cstructs, t);
+}
+
+void sema_cdef(struct sema *s, struct ast_node *def)
+{
+	struct cparse c = { 0 };
+
+	c.s = s;
+	c.p = def->cdef.text;
+	c.loc = def->loc;
+	while (!c.bad) {
+		const char *t = peek(&c);
+
+		if (!*t)
+			break;
+		if (!strcmp(t, ";")) {
+			next(&c);
+			continue;
+		}
+		if (!strcmp(t, "typedef")) {
+			bool is_char;
+			const struct type *base;
+			const char *name = NULL;
+			const struct type *ft;
+
+			next(&c);
+			base = parse_spec(&c, &is_char);
+			if (!base)
+				break;
+			ft = parse_declarator(&c, base, is_char, &name);
+			if (ft) {
+				struct type *td = sema_ty_storage(s, ft);
+
+				*td = *ft;
+				td->name = name;
+				if (ft->kind == TY_INT || ft->kind == TY_POINTER || ft->kind == TY_BOOL) {
+					/* typedef of a scalar: keep the kind, name for lookup only */
+					td->name = name;
+				}
+				ptrvec_push(&s->cstructs, td);
+			}
+			continue;
+		}
+		if (!strcmp(t, "enum")) {
+			char tag[128] = "";
+
+			next(&c);
+			if (strcmp(peek(&c), "{")) {
+				next(&c);
+				snprintf(tag, sizeof(tag), "%s", c.tok);
+			}
+			parse_enum_body(&c, tag[0] ? tag : NULL);
+			continue;
+		}
+		if (!strcmp(t, "struct") || !strcmp(t, "union")) {
+			bool is_union = !strcmp(t, "union");
+			char tag[128] = "";
+
+			next(&c);
+			if (strcmp(peek(&c), "{")) {
+				next(&c);
+				snprintf(tag, sizeof(tag), "%s", c.tok);
+			}
+			if (!strcmp(peek(&c), "{"))
+				parse_record(&c, is_union, tag[0] ? tag : NULL);
+			/* trailing declarators are ignored */
+			while (*peek(&c) && strcmp(peek(&c), ";"))
+				next(&c);
+			continue;
+		}
+		fail(&c, "unsupported definition");
+	}
+}
