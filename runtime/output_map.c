@@ -230,10 +230,13 @@ static bool single_value(const struct out_label *a, const struct out_label *b)
  * K/M/G/T/P/E suffixes. */
 static void hist_label(struct out_label *l, uint32_t index, uint32_t k)
 {
-	uint32_t n = 1u << k, interval = index & (n - 1), power = (index >> k) - 1;
-	uint32_t decade = power / 10;
+	uint32_t n = 1u << (k & 31), interval = index & (n - 1), power = (index >> (k & 31)) - 1;
+	uint32_t decade;
 	static const char suffix[] = "\0KMGTPE";
 
+	if (power > 63) /* no such bucket comes from a BPF program */
+		power = 63;
+	decade = power / 10;
 	l->is_int = false;
 	l->v = (int64_t)((1ULL << power) * (n + interval));
 	power -= 10 * decade;
@@ -294,6 +297,8 @@ static void build_hist(struct out_hist *h, const uint64_t *v, size_t n, uint32_t
 	long lo, hi;
 
 	memset(h, 0, sizeof(*h));
+	if (k > 30) /* hist() allows 0..5 */
+		k = 30;
 	used_range(v, n, &lo, &hi);
 	if (lo < 0)
 		return;
