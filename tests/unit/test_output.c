@@ -354,6 +354,24 @@ static void test_values(void)
 
 		is_str(val(ty(TY_USYM, 16, false), &a), "0x1", "unresolved usym");
 	}
+	{
+		/* boot-clock nanoseconds are shifted by the boot time */
+		struct type *ts = ty(TY_TIMESTAMP, 8, false);
+		struct out_sym sym = { .boottime_ns = 1700000000ULL * 1000000000ULL };
+		uint64_t ns = 1500000000ULL;
+		struct sbuf b = { 0 };
+
+		ts->n = TS_CLOCK_BOOT;
+		ts->name = "%H:%M:%S.%l";
+		out_value(&b, ts, &ns, &sym);
+		is_str(sbuf_str(&b), "22:13:21.500", "strftime on the boot clock");
+		sbuf_fini(&b);
+	}
+	{
+		int32_t e = 7;
+
+		is_str(val(ty(TY_STRERROR, 4, true), &e), "Argument list too long", "strerror");
+	}
 }
 
 static void test_format(void)
@@ -450,6 +468,18 @@ static void test_format(void)
 		put64(d + 8, 0x1000);
 		is_str(fmt("%s %s", args, d), "true 0x1000", "bool and pointer");
 		is_str(fmt("%d %x", args, d), "1 1000", "bool and pointer as numbers");
+	}
+	{
+		const struct type *args = TUPLE(t_str(7), t_int(8, false), t_int(8, false),
+						t_int(8, false));
+		uint8_t d[32] = { 0 };
+
+		memcpy(d, "answer", 7);
+		put64(d + args->fields[1].offset, 42);
+		put64(d + args->fields[2].offset, 0xDEADBEEFULL);
+		put64(d + args->fields[3].offset, 'a');
+		is_str(fmt("Multiple: %s=%d (0x%llx) char=%hhu", args, d),
+		       "Multiple: answer=42 (0xdeadbeef) char=97", "several conversions");
 	}
 	{
 		const struct type *args = TUPLE(t_int(8, true));
