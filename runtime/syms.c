@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #if __has_include(<elfutils/libdw.h>)
@@ -51,6 +52,7 @@ struct proc_maps {
 	struct map_ent *v;
 	size_t n;
 	bool loaded;     /* read at least once */
+	uint64_t read_at; /* CLOCK_MONOTONIC ms of the last read */
 };
 
 struct elf_ent {
@@ -245,6 +247,14 @@ static void maps_clear(struct proc_maps *pm)
 	pm->n = 0;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* Reads /proc/PID/maps; keeps the old contents if the file is gone. */
 static int maps_read(struct sym_ctx *ctx, struct proc_maps *pm)
 {
@@ -263,11 +273,15 @@ static int maps_read(struct sym_ctx *ctx, struct proc_maps *pm)
 		char *path = strchr(line, '/'), *nl;
 		struct map_ent *m;
 
-		if (!path || sscanf(line, "%llx-%llx %*s %llx", &start, &end, &pgoff) != 3)
+		if (sscanf(line, "%llx-%llx %*s %llx", &start, &end, &pgoff) != 3)
 			continue;
-		nl = strchr(path, '\n');
-		if (nl)
-			*nl = '\0';
+		/* anonymous mappings ([heap], JIT code) are kept with no path so
+		 * that addresses in them do not count as unknown */
+		if (path) {
+			nl = strchr(path, '\n');
+			if (nl)
+				*nl = '\0';
+		}
 		if (pm->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			pm->v = xrealloc(pm->v, cap * sizeof(*pm->v));
@@ -276,9 +290,10 @@ static int maps_read(struct sym_ctx *ctx, struct proc_maps *pm)
 		m->start = start;
 		m->end = end;
 		m->pgoff = pgoff;
-		m->path = keep_str(ctx, path);
+		m->path = path ? keep_str(ctx, path) : NULL;
 	}
 	fclose(f);
+	pm->read_at = now_ms();
 	return 0;
 }
 
@@ -379,12 +394,16 @@ static int user_lookup_ent(struct sym_ctx *ctx, uint32_t pid, uint64_t addr,
 
 	memset(out, 0, sizeof(*out));
 	*eep = NULL;
-	if (!m) {
+	/* an unknown address may be in a library loaded since the last read;
+	 * read again, but not more than once a second */
+	if (!m && (!pm->loaded || now_ms() - pm->read_at >= 1000)) {
 		maps_read(ctx, pm);
 		m = maps_find(pm, addr);
 	}
 	if (!m)
 		return lookup_fallback(ctx, addr, out);
+	if (!m->path)
+		return -ENOENT;
 	out->module = m->path;
 	path = open_path(ctx, pid, m);
 	ee = elf_get(ctx, path);
