@@ -119,11 +119,13 @@ def run_case(c, subst):
     for k in c.needs:
         if not subst.get(k):
             return "skip", "needs %s" % k, ""
-    if c.run:
-        cmd = c.run
+    def expand(cmd):
         for k, v in subst.items():
             cmd = cmd.replace("{{%s}}" % k, v or "")
-        argv = ["bash", "-c", cmd]
+        return cmd
+
+    if c.run:
+        argv = ["bash", "-c", expand(c.run)]
     else:
         argv = [subst["SCRY"], "-e", c.prog]
     env = dict(os.environ)
@@ -149,7 +151,7 @@ def run_case(c, subst):
     # wait for the marker (or the end) for at most 30 s
     attached.wait(30)
     if p.poll() is None and c.after:
-        after = subprocess.Popen(["bash", "-c", c.after], stdout=subprocess.DEVNULL,
+        after = subprocess.Popen(["bash", "-c", expand(c.after)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         p.wait(c.timeout)
