@@ -1,4 +1,5 @@
-/* output.h — turning raw BPF bytes into the text bpftrace prints.
+/* output.h — turning raw BPF bytes into the text (and JSON) bpftrace v0.26.1
+ * prints.
  *
  * Pure functions over (type, bytes): no libbpf, no syscalls, so they are unit-tested
  * with fixtures. Symbolization (ksym, usym, stacks, user names) goes through the
@@ -41,12 +42,14 @@ void out_value(struct sbuf *b, const struct type *t, const void *data, const str
 
 /* bpftrace printf: @fmt with its conversions (%d %u %x %s %c %p %lu %llx %r %rx
  * %rh, widths, flags) applied to the payload fields of @args (a TY_TUPLE).
- * Appends the result to @b. */
+ * Appends the result to @b. The exact rules (C++ stream semantics: %d casts to
+ * int, '0' pads before the sign...) are listed in output_format.c. */
 void out_format(struct sbuf *b, const char *fmt, const struct type *args, const void *payload,
 		const struct out_sym *sym);
 
-/* One map entry after the per-CPU merge: key bytes as stored (for hist/lhist
- * without the bucket index) and the merged value. */
+/* One map entry after the per-CPU merge: the key bytes as stored (hist, lhist
+ * and tseries maps: the user key followed by the u64 bucket) and the merged
+ * value. */
 struct out_entry {
 	const void *key;
 	const void *value;
