@@ -57,30 +57,24 @@ static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key
 static LLVMValueRef percpu_read(struct cg *g, const struct map_info *mi, LLVMValueRef key)
 {
 	enum type_kind k = mi->value_type->kind;
-	LLVMValueRef acc = cg_tmp(g, 16, "acc"), cpu = cg_tmp(g, 8, "cpu"), args[4], p, c, res;
-	LLVMBasicBlockRef cond = cg_block(g, "pcpu_cond"), body = cg_block(g, "pcpu_body"),
-			  hit = cg_block(g, "pcpu_hit"), step = cg_block(g, "pcpu_step"),
-			  done = cg_block(g, "pcpu_done");
+	LLVMValueRef acc = cg_tmp(g, 16, "acc"), args[3], p, res;
 	bool sg = mi->value_type->is_signed;
 
 	LLVMBuildStore(g->b, cg_i64(g, 0), acc);
 	LLVMBuildStore(g->b, cg_i64(g, 0), cg_gep(g, acc, 8));
-	LLVMBuildStore(g->b, cg_i64(g, 0), cpu);
-	LLVMBuildBr(g->b, cond);
-	LLVMPositionBuilderAtEnd(g->b, cond);
-	c = LLVMBuildICmp(g->b, LLVMIntULT, LLVMBuildLoad2(g->b, g->i64, cpu, ""), cg_i64(g, g->n_cpus), "");
-	LLVMBuildCondBr(g->b, c, body, done);
-	LLVMPositionBuilderAtEnd(g->b, body);
-	args[0] = g->maps[mi->id];
-	args[1] = key;
-	args[2] = LLVMBuildTrunc(g->b, LLVMBuildLoad2(g->b, g->i64, cpu, ""), g->i32, "");
-	p = cg_helper(g, BH_map_lookup_percpu_elem, g->ptr, args, 3);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), step, hit);
-	LLVMPositionBuilderAtEnd(g->b, hit);
-	{
-		LLVMValueRef v0 = LLVMBuildLoad2(g->b, g->i64, p, "");
-		LLVMValueRef a0 = LLVMBuildLoad2(g->b, g->i64, acc, "");
+	/* unrolled over the CPUs: straight-line code keeps the verifier simple */
+	for (uint32_t cpu = 0; cpu < g->n_cpus; cpu++) {
+		LLVMBasicBlockRef hit = cg_block(g, "pcpu_hit"), step = cg_block(g, "pcpu_next");
+		LLVMValueRef v0, a0;
 
+		args[0] = g->maps[mi->id];
+		args[1] = key;
+		args[2] = cg_i32(g, cpu);
+		p = cg_helper(g, BH_map_lookup_percpu_elem, g->ptr, args, 3);
+		LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), step, hit);
+		LLVMPositionBuilderAtEnd(g->b, hit);
+		v0 = LLVMBuildLoad2(g->b, g->i64, p, "");
+		a0 = LLVMBuildLoad2(g->b, g->i64, acc, "");
 		if (k == TY_COUNT || k == TY_SUM) {
 			LLVMBuildStore(g->b, LLVMBuildAdd(g->b, a0, v0, ""), acc);
 		} else if (k == TY_AVG || k == TY_STATS) {
@@ -101,12 +95,9 @@ static LLVMValueRef percpu_read(struct cg *g, const struct map_info *mi, LLVMVal
 			LLVMBuildStore(g->b, LLVMBuildSelect(g->b, take, v0, a0, ""), acc);
 			LLVMBuildStore(g->b, LLVMBuildSelect(g->b, take, cg_i64(g, 1), aset, ""), cg_gep(g, acc, 8));
 		}
+		LLVMBuildBr(g->b, step);
+		LLVMPositionBuilderAtEnd(g->b, step);
 	}
-	LLVMBuildBr(g->b, step);
-	LLVMPositionBuilderAtEnd(g->b, step);
-	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, cpu, ""), cg_i64(g, 1), ""), cpu);
-	LLVMBuildBr(g->b, cond);
-	LLVMPositionBuilderAtEnd(g->b, done);
 	res = LLVMBuildLoad2(g->b, g->i64, acc, "");
 	if (k == TY_AVG || k == TY_STATS) {
 		LLVMValueRef cnt = LLVMBuildLoad2(g->b, g->i64, cg_gep(g, acc, 8), "");
@@ -260,7 +251,7 @@ void cg_agg(struct cg *g, struct ast_node *m, struct ast_node *call)
 		LLVMValueRef b = fn == BI_HIST ? log2_bucket(g, x, vt->n) : linear_bucket(g, x, vt);
 
 		key = cg_map_key(g, m, 8);
-		LLVMBuildStore(g->b, b, cg_gep(g, key, ks));
+		LLVMSetAlignment(LLVMBuildStore(g->b, b, cg_gep(g, key, ks)), 1);
 		x = NULL;
 	} else {
 		key = cg_map_key(g, m, 0);

@@ -346,6 +346,8 @@ static const struct type *parse_record(struct cparse *c, bool is_union, const ch
 				align = al;
 			nf++;
 		} while (!c->bad && accept(c, ","));
+		if (!strcmp(peek(c), "}"))
+			continue; /* the last ';' may be missing */
 		if (!accept(c, ";")) {
 			fail(c, "expected ';'");
 			return NULL;

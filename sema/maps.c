@@ -61,7 +61,7 @@ bool sema_unify(struct sema *s, struct type *stored, const struct type *t)
 
 				if (!sema_unify(s, c, b))
 					return false;
-				changed |= c->size != a->size;
+				changed |= !sema_ty_equal(c, a);
 				el[i] = c;
 			} else if (a->kind == TY_INT && b->kind == TY_INT) {
 				el[i] = a;

@@ -666,6 +666,7 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 		return sema_call(s, np);
 	case AST_BINOP:
 		t = binop(s, np);
+		n = *np;
 		break;
 	case AST_UNOP:
 		t = unop(s, np);
