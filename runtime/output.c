@@ -329,26 +329,35 @@ static void emit_timestamp(struct sbuf *b, struct out_os *os, const struct type 
 
 /* ---- the value emitter ---- */
 
-static void emit_field(struct sbuf *b, struct out_os *os, const struct type_field *f,
-		       const void *base, const struct out_sym *sym, uint32_t div)
+const void *out_field_bits(const struct type_field *f, const void *base, uint32_t base_size,
+			   uint8_t tmp[8])
 {
 	const char *p = (const char *)base + f->offset;
+	uint32_t sz;
+	uint64_t v;
+
+	if (!f->bit_size || !f->type ||
+	    (f->type->kind != TY_INT && f->type->kind != TY_ENUM && f->type->kind != TY_BOOL))
+		return p;
+	sz = f->type->size ? f->type->size : 8;
+	if (base_size && f->offset < base_size && sz > base_size - f->offset)
+		sz = base_size - f->offset; /* never read past the aggregate */
+	v = out_load_u(p, sz);
+	v = f->bit_offset < 64 ? v >> f->bit_offset : 0;
+	if (f->bit_size < 64)
+		v &= (1ULL << f->bit_size) - 1;
+	for (int i = 0; i < 8; i++)
+		tmp[i] = (uint8_t)(v >> (8 * i));
+	return tmp;
+}
+
+static void emit_field(struct sbuf *b, struct out_os *os, const struct type_field *f,
+		       const void *base, uint32_t base_size, const struct out_sym *sym,
+		       uint32_t div)
+{
 	uint8_t tmp[8];
 
-	if (f->bit_size && f->type && (f->type->kind == TY_INT || f->type->kind == TY_ENUM ||
-				       f->type->kind == TY_BOOL)) {
-		uint32_t sz = f->type->size ? f->type->size : 8;
-		uint64_t v = out_load_u(p, sz);
-
-		v >>= f->bit_offset;
-		if (f->bit_size < 64)
-			v &= (1ULL << f->bit_size) - 1;
-		for (int i = 0; i < 8; i++)
-			tmp[i] = (uint8_t)(v >> (8 * i));
-		out_emit(b, os, f->type, tmp, sym, div);
-		return;
-	}
-	out_emit(b, os, f->type, p, sym, div);
+	out_emit(b, os, f->type, out_field_bits(f, base, base_size, tmp), sym, div);
 }
 
 void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const void *data,
@@ -445,7 +454,7 @@ void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const voi
 			os_cstr(b, os, ".");
 			os_cstr(b, os, t->fields[i].name ? t->fields[i].name : "");
 			os_cstr(b, os, " = ");
-			emit_field(b, os, &t->fields[i], d, sym, div);
+			emit_field(b, os, &t->fields[i], d, t->size, sym, div);
 		}
 		os_cstr(b, os, " }");
 		return;
@@ -454,7 +463,7 @@ void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const voi
 		for (uint32_t i = 0; i < t->n_fields; i++) {
 			if (i)
 				os_cstr(b, os, ", ");
-			emit_field(b, os, &t->fields[i], d, sym, div);
+			emit_field(b, os, &t->fields[i], d, t->size, sym, div);
 		}
 		os_cstr(b, os, ")");
 		return;

@@ -14,6 +14,7 @@
 
 struct sbuf;
 struct type;
+struct type_field;
 struct out_sym;
 
 struct out_os {
@@ -42,6 +43,12 @@ void out_os_double(struct sbuf *b, struct out_os *os, double d);
  * integers, sums, counts, averages... are divided by @div (0 means 1). */
 void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const void *data,
 	      const struct out_sym *sym, uint32_t div);
+
+/* The bytes of field @f of the aggregate at @base (@base_size bytes): a pointer
+ * into @base, or for a bitfield its value extracted (shifted and masked, as
+ * bpftrace does, without sign extension) into @tmp. */
+const void *out_field_bits(const struct type_field *f, const void *base, uint32_t base_size,
+			   uint8_t tmp[8]);
 
 /* What a value is to printf's integer conversions. */
 enum out_prim {

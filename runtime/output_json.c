@@ -106,24 +106,11 @@ static void json_emit(struct sbuf *b, const struct type *t, const void *data,
 		      const struct out_sym *sym, uint32_t div);
 
 static void json_field(struct sbuf *b, const struct type_field *f, const void *base,
-		       const struct out_sym *sym, uint32_t div)
+		       uint32_t base_size, const struct out_sym *sym, uint32_t div)
 {
-	const char *p = (const char *)base + f->offset;
 	uint8_t tmp[8];
 
-	if (f->bit_size && f->type && (f->type->kind == TY_INT || f->type->kind == TY_ENUM ||
-				       f->type->kind == TY_BOOL)) {
-		uint64_t v = out_load_u(p, f->type->size ? f->type->size : 8);
-
-		v >>= f->bit_offset;
-		if (f->bit_size < 64)
-			v &= (1ULL << f->bit_size) - 1;
-		for (int i = 0; i < 8; i++)
-			tmp[i] = (uint8_t)(v >> (8 * i));
-		json_emit(b, f->type, tmp, sym, div);
-		return;
-	}
-	json_emit(b, f->type, p, sym, div);
+	json_emit(b, f->type, out_field_bits(f, base, base_size, tmp), sym, div);
 }
 
 static void json_emit(struct sbuf *b, const struct type *t, const void *data,
@@ -215,7 +202,7 @@ static void json_emit(struct sbuf *b, const struct type *t, const void *data,
 		for (uint32_t i = 0; i < t->n_fields; i++) {
 			if (i)
 				sbuf_putc(b, ',');
-			json_field(b, &t->fields[i], d, sym, div);
+			json_field(b, &t->fields[i], d, t->size, sym, div);
 		}
 		sbuf_putc(b, ']');
 		return;
@@ -228,7 +215,7 @@ static void json_emit(struct sbuf *b, const struct type *t, const void *data,
 				sbuf_puts(b, ", ");
 			json_cstr(b, t->fields[i].name ? t->fields[i].name : "");
 			sbuf_puts(b, ": ");
-			json_field(b, &t->fields[i], d, sym, div);
+			json_field(b, &t->fields[i], d, t->size, sym, div);
 		}
 		sbuf_putc(b, '}');
 		return;
