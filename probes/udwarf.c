@@ -53,7 +53,7 @@ static Dwarf *try_open(const char *path, int *fdp)
 	return dw;
 }
 
-static Dwarf *open_debug_file(const char *path, int *fdp)
+static Dwarf *open_debug_file(const char *path, const char *const *dirs, size_t n_dirs, int *fdp)
 {
 	struct uelf *e = NULL;
 	Dwarf *dw = NULL;
@@ -61,6 +61,32 @@ static Dwarf *open_debug_file(const char *path, int *fdp)
 
 	if (uelf_open(path, &e))
 		return NULL;
+	/* the user's directories: the debuglink name, or "<file name>.debug"
+	 * when there is none (as libdwfl does), or a build-id tree */
+	for (size_t i = 0; i < n_dirs && !dw; i++) {
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+		if (e->debuglink)
+			p = xasprintf("%s/%s", dirs[i], e->debuglink);
+		else
+			p = xasprintf("%s/%s.debug", dirs[i], base);
+		dw = try_open(p, fdp);
+		free(p);
+		if (!dw && e->build_id_len > 1) {
+			struct sbuf b = { 0 };
+
+			sbuf_printf(&b, "%s/.build-id/%02x/", dirs[i], e->build_id[0]);
+			for (size_t k = 1; k < e->build_id_len; k++)
+				sbuf_printf(&b, "%02x", e->build_id[k]);
+			sbuf_puts(&b, ".debug");
+			dw = try_open(sbuf_str(&b), fdp);
+			sbuf_fini(&b);
+		}
+	}
+	if (dw) {
+		uelf_free(e);
+		return dw;
+	}
 	if (e->build_id_len > 1) {
 		struct sbuf b = { 0 };
 
@@ -99,6 +125,12 @@ static Dwarf *open_debug_file(const char *path, int *fdp)
 
 int udwarf_open(const char *path, struct udwarf **out)
 {
+	return udwarf_open_ex(path, NULL, 0, out);
+}
+
+int udwarf_open_ex(const char *path, const char *const *debug_dirs, size_t n_dirs,
+		   struct udwarf **out)
+{
 	struct udwarf *u;
 	int fd = -1;
 	Dwarf *dw;
@@ -108,7 +140,7 @@ int udwarf_open(const char *path, struct udwarf **out)
 		return -errno;
 	dw = try_open(path, &fd);
 	if (!dw)
-		dw = open_debug_file(path, &fd);
+		dw = open_debug_file(path, debug_dirs, n_dirs, &fd);
 	if (!dw)
 		return -ENODATA;
 	u = xcalloc(1, sizeof(*u));
@@ -129,17 +161,32 @@ void udwarf_free(struct udwarf *u)
 
 /* ---- walking ---- */
 
-/* Calls @fn on each CU DIE until it returns true. */
-static bool each_cu(Dwarf *dw, bool (*fn)(Dwarf_Die *cu, void *arg), void *arg)
+/* Calls @fn on each CU DIE until it returns true. With @want_split, a
+ * skeleton unit (-gsplit-dwarf) is replaced by its split unit from the .dwo
+ * file when libdw finds it; line tables stay with the skeleton. */
+static bool each_cu(Dwarf *dw, bool want_split, bool (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 {
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	Dwarf_Die cu;
+	Dwarf_CU *cu = NULL, *next;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie, subdie;
 
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(dw, off + hsize, &cu) && fn(&cu, arg))
+	while (dwarf_get_units(dw, cu, &next, &version, &unit_type, &cudie, &subdie) == 0) {
+		cu = next;
+		if (unit_type == DW_UT_skeleton && want_split) {
+			Dwarf_Die split;
+
+			if (dwarf_cu_info(cu, NULL, NULL, NULL, &split, NULL, NULL, NULL) == 0 &&
+			    dwarf_tag(&split) == DW_TAG_compile_unit) {
+				if (fn(&split, arg))
+					return true;
+				continue;
+			}
+		}
+		if (unit_type == DW_UT_type || unit_type == DW_UT_split_type)
+			continue;
+		if (fn(&cudie, arg))
 			return true;
-		off = next;
 	}
 	return false;
 }
@@ -458,7 +505,7 @@ int udwarf_func_params(struct udwarf *u, const char *func, struct arena *a,
 
 	*params = NULL;
 	*n = 0;
-	if (!each_cu(u->dw, func_in_cu, &ff))
+	if (!each_cu(u->dw, true, func_in_cu, &ff))
 		return -ENOENT;
 	if (dwarf_child(&ff.die, &child) == 0) {
 		do {
@@ -547,7 +594,7 @@ const struct type *udwarf_type(struct udwarf *u, const char *name, struct arena 
 	} else {
 		tf.name = name;
 	}
-	if (!each_cu(u->dw, type_in_cu, &tf))
+	if (!each_cu(u->dw, true, type_in_cu, &tf))
 		return NULL;
 	t = convert(&c, &tf.die, 0);
 	conv_fini(&c);
@@ -604,7 +651,7 @@ int udwarf_line_addr(struct udwarf *u, const char *file, unsigned line, uint64_t
 {
 	struct line_find lf = { .file = file, .line = line };
 
-	each_cu(u->dw, line_in_cu, &lf);
+	each_cu(u->dw, false, line_in_cu, &lf);
 	if (!lf.found)
 		return -ENOENT;
 	*vaddr = lf.best;
@@ -616,6 +663,14 @@ int udwarf_line_addr(struct udwarf *u, const char *file, unsigned line, uint64_t
 int udwarf_open(const char *path, struct udwarf **out)
 {
 	(void)path;
+	*out = NULL;
+	return -ENOTSUP;
+}
+
+int udwarf_open_ex(const char *path, const char *const *debug_dirs, size_t n_dirs,
+		   struct udwarf **out)
+{
+	(void)path, (void)debug_dirs, (void)n_dirs;
 	*out = NULL;
 	return -ENOTSUP;
 }

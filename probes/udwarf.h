@@ -16,6 +16,7 @@
 #define SCRY_PROBES_UDWARF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -32,9 +33,16 @@ struct udwarf_param {
 
 /* Opens the DWARF of @path (or of its separate debug file, found through
  * the build id under /usr/lib/debug/.build-id or .gnu_debuglink next to the
- * file / under /usr/lib/debug). 0 and *out, -ENODATA if there is no DWARF,
+ * file / under /usr/lib/debug). Split DWARF is read from .dwo files when
+ * libdw finds them (next to the binary, per DW_AT_comp_dir); .dwp packages
+ * need a newer libdw than 0.188. 0 and *out, -ENODATA if there is no DWARF,
  * else -errno. */
 int udwarf_open(const char *path, struct udwarf **out);
+/* Like udwarf_open(), looking for the separate debug file first in
+ * @debug_dirs (--debuginfo): DIR/<debuglink name> (or DIR/<file name>.debug
+ * without a debuglink) and DIR/.build-id/xx/rest.debug. */
+int udwarf_open_ex(const char *path, const char *const *debug_dirs, size_t n_dirs,
+		   struct udwarf **out);
 void udwarf_free(struct udwarf *dw);
 
 /* Parameters of the function named @func (its defining DIE). 0 with *params

@@ -1,9 +1,10 @@
 /* test_udwarf.c — DWARF parameters, types and line addresses of the test
  * programs (tests/progs/uprog.c).
  *
- * Usage: test_udwarf EXE_WITH_DEBUG_INFO EXE_WITHOUT */
+ * Usage: test_udwarf EXE_WITH_DEBUG_INFO EXE_WITHOUT [EXE_SPLIT_DWARF] */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ast/type.h"
@@ -127,6 +128,55 @@ int main(int argc, char **argv)
 	is_int(udwarf_line_addr(dw, "uprog.c", 100000, &addr), -ENOENT, "line without code");
 	is_int(udwarf_line_addr(dw, "other.c", 48, &addr), -ENOENT, "file not in the binary");
 	udwarf_free(dw);
+
+	/* a stripped copy with its debug info in a separate directory */
+	{
+		char dir[] = "/tmp/scry-udwarf-XXXXXX";
+		char *cmd, *stripped, *dbgdir;
+		const char *dirs[2];
+
+		if (mkdtemp(dir)) {
+			stripped = xasprintf("%s/prog-stripped", dir);
+			dbgdir = xasprintf("%s/debug", dir);
+			cmd = xasprintf("mkdir -p %s && objcopy --only-keep-debug '%s' %s/prog-stripped.debug "
+					"&& objcopy --strip-debug '%s' %s",
+					dbgdir, argv[1], dbgdir, argv[1], stripped);
+			if (system(cmd) == 0) {
+				dirs[0] = "/nonexistent";
+				dirs[1] = dbgdir;
+				is_int(udwarf_open(stripped, &dw), -ENODATA, "stripped copy has no DWARF");
+				err = udwarf_open_ex(stripped, dirs, 2, &dw);
+				is_int(err, 0, "debug file found in --debuginfo directory");
+				if (!err) {
+					ok(udwarf_func_params(dw, "main", &a, &p, &n) == 0 && n == 2,
+					   "params through the debug file");
+					udwarf_free(dw);
+				}
+			} else {
+				printf("# objcopy failed: separate debug file checks skipped\n");
+			}
+			free(cmd);
+			cmd = xasprintf("rm -rf %s", dir);
+			if (system(cmd) != 0)
+				printf("# cleanup failed\n");
+			free(cmd);
+			free(stripped);
+			free(dbgdir);
+		}
+	}
+
+	/* split DWARF: the parameters live in the .dwo file */
+	if (argc > 3) {
+		err = udwarf_open(argv[3], &dw);
+		is_int(err, 0, "open split-DWARF build");
+		if (!err) {
+			ok(udwarf_func_params(dw, "uprobe_struct_func", &a, &p, &n) == 0 && n == 3 &&
+				   strcmp(p[2].type_name, "unsigned char") == 0,
+			   "params from the .dwo file");
+			ok(udwarf_line_addr(dw, "uprog.c", 48, &addr) == 0, "lines from the skeleton");
+			udwarf_free(dw);
+		}
+	}
 	arena_fini(&a);
 	return done_testing();
 }
