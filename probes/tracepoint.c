@@ -10,7 +10,8 @@
  * their C type (user pointers for the syscalls category), and __data_loc
  * fields are int64 values marked is_data_loc (the runtime address ctx + off).
  * Type names resolve through env->get_btf; without it, the BTF at env->btf_path
- * is parsed only for formats with enum fields (their names print symbolically). */
+ * is parsed only for formats with enum fields (their names print symbolically)
+ * or struct/union fields (their btf_id lets sema find the members). */
 #include "probes/probe_int.h"
 
 #include <errno.h>
@@ -232,7 +233,7 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 	char *path = xasprintf("%s/events/%s/%s/format", env->tracefs, cat, ev);
 	FILE *f = fopen(path, "r");
 	const struct btf *btf = probe_env_btf(env);
-	struct btf *own = NULL; /* parsed here when the caller gave no BTF and an enum needs it */
+	struct btf *own = NULL; /* parsed here when the caller gave no BTF and a field needs it */
 	enum addrspace as = strcmp(cat, "syscalls") == 0 ? AS_USER : AS_KERNEL;
 	struct type *st;
 	struct type_field *fields = NULL;
@@ -273,7 +274,9 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 				memcpy(nf, fields, n * sizeof(*nf));
 			fields = nf;
 		}
-		if (!btf && !own && env->btf_path && strstr(tf.decl, "enum ")) {
+		if (!btf && !own && env->btf_path &&
+		    (strstr(tf.decl, "enum ") || strstr(tf.decl, "struct ") ||
+		     strstr(tf.decl, "union "))) {
 			own = btf__parse(env->btf_path, NULL);
 			if (own && libbpf_get_error(own))
 				own = NULL;
