@@ -358,7 +358,8 @@ static char *open_path(struct sym_ctx *ctx, uint32_t pid, const struct map_ent *
 
 /* Fallback when the process is gone: the probe's binary, at its link-time
  * addresses (non-PIE) or at the base the kernel uses for PIE with ASLR off. */
-static int lookup_fallback(struct sym_ctx *ctx, uint64_t addr, struct sym_user_info *out)
+static int lookup_fallback(struct sym_ctx *ctx, uint64_t addr, struct sym_user_info *out,
+			   struct elf_ent **eep)
 {
 	const uint64_t no_aslr_pie_base = 0x555555554000ULL;
 	struct elf_ent *ee;
@@ -379,6 +380,7 @@ static int lookup_fallback(struct sym_ctx *ctx, uint64_t addr, struct sym_user_i
 	out->off = vaddr - s->addr;
 	out->module = ee->path;
 	out->vaddr = vaddr;
+	*eep = ee;
 	return 0;
 }
 
@@ -401,7 +403,7 @@ static int user_lookup_ent(struct sym_ctx *ctx, uint32_t pid, uint64_t addr,
 		m = maps_find(pm, addr);
 	}
 	if (!m)
-		return lookup_fallback(ctx, addr, out);
+		return lookup_fallback(ctx, addr, out, eep);
 	if (!m->path)
 		return -ENOENT;
 	out->module = m->path;
