@@ -544,6 +544,34 @@ int udwarf_func_params(struct udwarf *u, const char *func, struct arena *a,
 	return 0;
 }
 
+int udwarf_args_record(struct udwarf *u, const char *func, struct arena *a,
+		       const struct type **record)
+{
+	struct udwarf_param *p;
+	struct type *rec;
+	unsigned n, i;
+	uint32_t off = 0;
+	int err;
+
+	*record = NULL;
+	err = udwarf_func_params(u, func, a, &p, &n);
+	if (err)
+		return err;
+	rec = new_type(a, TY_RECORD, 0);
+	rec->fields = arena_alloc(a, (n ? n : 1) * sizeof(*rec->fields));
+	rec->n_fields = n;
+	rec->align = 8;
+	for (i = 0; i < n; i++) {
+		rec->fields[i].name = str_intern0(a, p[i].name ? p[i].name : "");
+		rec->fields[i].type = p[i].type;
+		rec->fields[i].offset = off;
+		off += p[i].type->size;
+	}
+	rec->size = off;
+	*record = rec;
+	return 0;
+}
+
 /* ---- types by name ---- */
 
 struct type_find {
@@ -693,6 +721,14 @@ const struct type *udwarf_type(struct udwarf *dw, const char *name, struct arena
 {
 	(void)dw, (void)name, (void)a;
 	return NULL;
+}
+
+int udwarf_args_record(struct udwarf *dw, const char *func, struct arena *a,
+		       const struct type **record)
+{
+	(void)dw, (void)func, (void)a;
+	*record = NULL;
+	return -ENOTSUP;
 }
 
 int udwarf_line_addr(struct udwarf *dw, const char *file, unsigned line, uint64_t *vaddr)

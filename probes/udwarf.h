@@ -50,6 +50,15 @@ void udwarf_free(struct udwarf *dw);
 int udwarf_func_params(struct udwarf *dw, const char *func, struct arena *a,
 		       struct udwarf_param **params, unsigned *n);
 
+/* The parameters of @func as the `args` record of a uprobe (what
+ * struct probe_ctx.args holds): a TY_RECORD whose field i is parameter i
+ * (read from the i-th argument register), fields packed one after another
+ * as bpftrace lays them out; unnamed parameters get "" names. -ENOENT if no
+ * such function; a function without parameters gives a record with no
+ * fields. */
+int udwarf_args_record(struct udwarf *dw, const char *func, struct arena *a,
+		       const struct type **record);
+
 /* The type named @name: "struct Foo", "union U", "enum E" or a typedef or base
  * type name ("Foo_t", "int"). NULL if not found. */
 const struct type *udwarf_type(struct udwarf *dw, const char *name, struct arena *a);

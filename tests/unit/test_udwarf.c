@@ -104,6 +104,17 @@ int main(int argc, char **argv)
 		   strcmp(p[0].name, "i") == 0,
 	   "uprobe_loop_body(int i)");
 	is_int(udwarf_func_params(dw, "no_such_func", &a, &p, &n), -ENOENT, "unknown function");
+	{
+		const struct type *rec = NULL;
+
+		ok(udwarf_args_record(dw, "uprobe_struct_func", &a, &rec) == 0 && rec &&
+			   rec->kind == TY_RECORD && rec->n_fields == 3,
+		   "args record of uprobe_struct_func");
+		if (rec && rec->n_fields == 3)
+			ok(strcmp(rec->fields[1].name, "s") == 0 && rec->fields[1].offset == 8 &&
+				   rec->fields[2].offset == 16 && rec->size == 17,
+			   "fields packed in parameter order");
+	}
 
 	check_pair(udwarf_type(dw, "struct uprog_pair", &a), "by name");
 	ok(udwarf_type(dw, "struct no_such_struct", &a) == NULL, "unknown struct");
