@@ -55,6 +55,8 @@ struct probe_target {
 	uint64_t event_config;
 	uint64_t offset;      /* func+off / raw address */
 	bool is_ret;          /* kretprobe/uretprobe/fexit */
+	const void *priv;     /* the probe type's own data, set by expand (tracepoint:
+	                       * the record type, computed once for all targets) */
 };
 
 /* What args/argN/retval mean for one target. */

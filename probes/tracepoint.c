@@ -97,8 +97,38 @@ static void tp_push(struct ptrvec *out, struct arena *a, const char *cat, const 
 					  arena_printf(a, "tracepoint:%s:%s", cat, ev)));
 }
 
+/* A BTF parsed from env->btf_path on first need, shared by the formats of one
+ * expansion (the caller frees it). */
+struct tp_lazy_btf {
+	struct btf *btf;
+	bool tried;
+};
+
+static int tp_expand_targets(const struct probe_env *env, const struct ast_node *ap,
+			     struct ptrvec *out, struct arena *a, struct diag *d);
+static const struct type *tp_record(const struct probe_env *env, const struct probe_target *t,
+				    struct arena *a, struct tp_lazy_btf *lazy);
+
+/* Expands, then reads every target's format once, sharing one BTF parse when
+ * the caller has no BTF to offer (big wildcards would parse it per target). */
 static int tp_expand(const struct probe_env *env, const struct ast_node *ap, struct ptrvec *out,
 		     struct arena *a, struct diag *d)
+{
+	size_t first = out->n;
+	struct tp_lazy_btf lazy = { 0 };
+	int err = tp_expand_targets(env, ap, out, a, d);
+
+	for (size_t i = first; !err && i < out->n; i++) {
+		struct probe_target *t = out->v[i];
+
+		t->priv = tp_record(env, t, a, &lazy);
+	}
+	btf__free(lazy.btf);
+	return err;
+}
+
+static int tp_expand_targets(const struct probe_env *env, const struct ast_node *ap,
+			     struct ptrvec *out, struct arena *a, struct diag *d)
 {
 	const char *cat, *ev;
 	struct strvec all = { 0 };
@@ -228,12 +258,12 @@ static const struct type *tp_field_type(struct arena *a, const struct btf *btf,
 
 /* Parses the format of cat:ev into a TY_STRUCT; NULL if unreadable. */
 static const struct type *tp_format_struct(const struct probe_env *env, const char *cat,
-					   const char *ev, const char *full, struct arena *a)
+					   const char *ev, const char *full, struct arena *a,
+					   struct tp_lazy_btf *lazy)
 {
 	char *path = xasprintf("%s/events/%s/%s/format", env->tracefs, cat, ev);
 	FILE *f = fopen(path, "r");
 	const struct btf *btf = probe_env_btf(env);
-	struct btf *own = NULL; /* parsed here when the caller gave no BTF and a field needs it */
 	enum addrspace as = strcmp(cat, "syscalls") == 0 ? AS_USER : AS_KERNEL;
 	struct type *st;
 	struct type_field *fields = NULL;
@@ -274,14 +304,16 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 				memcpy(nf, fields, n * sizeof(*nf));
 			fields = nf;
 		}
-		if (!btf && !own && env->btf_path &&
+		if (!btf && !lazy->tried && env->btf_path &&
 		    (strstr(tf.decl, "enum ") || strstr(tf.decl, "struct ") ||
 		     strstr(tf.decl, "union "))) {
-			own = btf__parse(env->btf_path, NULL);
-			if (own && libbpf_get_error(own))
-				own = NULL;
-			btf = own;
+			lazy->tried = true;
+			lazy->btf = btf__parse(env->btf_path, NULL);
+			if (lazy->btf && libbpf_get_error(lazy->btf))
+				lazy->btf = NULL;
 		}
+		if (!btf)
+			btf = lazy->btf;
 		fields[n].type = tp_field_type(a, btf, &tf, tf.decl, arr, as, &is_data_loc);
 		fields[n].name = str_intern0(a, name);
 		fields[n].offset = tf.offset;
@@ -292,7 +324,6 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 	}
 	free(line);
 	fclose(f);
-	btf__free(own);
 	st = probe_type_new(a, TY_STRUCT, end);
 	st->align = 8;
 	st->name = arena_printf(a, "struct %s_args", full);
@@ -303,19 +334,32 @@ static const struct type *tp_format_struct(const struct probe_env *env, const ch
 	return st;
 }
 
-static int tp_context(const struct probe_env *env, const struct probe_target *t,
-		      struct probe_ctx *out, struct arena *a, struct diag *d)
+/* The record type of @t (t->target is "cat:event"); NULL if unreadable. */
+static const struct type *tp_record(const struct probe_env *env, const struct probe_target *t,
+				    struct arena *a, struct tp_lazy_btf *lazy)
 {
 	const char *colon = strchr(t->target, ':');
 	char *cat;
-	const struct type *st;
+
+	if (!colon)
+		return NULL;
+	cat = arena_strndup(a, t->target, (size_t)(colon - t->target));
+	return tp_format_struct(env, cat, colon + 1, t->full, a, lazy);
+}
+
+static int tp_context(const struct probe_env *env, const struct probe_target *t,
+		      struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	const struct type *st = t->priv;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = PCTX_TRACEPOINT;
-	if (!colon)
-		return -EINVAL;
-	cat = arena_strndup(a, t->target, (size_t)(colon - t->target));
-	st = tp_format_struct(env, cat, colon + 1, t->full, a);
+	if (!st) {
+		struct tp_lazy_btf lazy = { 0 };
+
+		st = tp_record(env, t, a, &lazy);
+		btf__free(lazy.btf);
+	}
 	if (!st) {
 		diag_plain_error(d, "Tracepoint not found: %s", t->target);
 		return -ENOENT;

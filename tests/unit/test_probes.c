@@ -342,6 +342,7 @@ static void test_tracepoint(const struct probe_env *env)
 		struct probe_target fake = *tgt(0);
 
 		fake.target = "nope:nope";
+		fake.priv = NULL;
 		diag_reset();
 		ok(fake.ops->context(env, &fake, &ctx, &cx.arena, &dg) == -ENOENT &&
 		   strstr(diag_text(), "Tracepoint not found: nope:nope"), "missing tracepoint");
