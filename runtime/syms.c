@@ -53,6 +53,7 @@ struct proc_maps {
 	size_t n;
 	bool loaded;     /* read at least once */
 	uint64_t read_at; /* CLOCK_MONOTONIC ms of the last read */
+	bool is_other_ns; /* in another mount namespace: open via /proc/PID/root */
 };
 
 struct elf_ent {
@@ -294,6 +295,7 @@ static int maps_read(struct sym_ctx *ctx, struct proc_maps *pm)
 	}
 	fclose(f);
 	pm->read_at = now_ms();
+	pm->is_other_ns = strcmp(ctx->proc_root, "/proc") == 0 && libpath_other_mntns((pid_t)pm->pid);
 	return 0;
 }
 
@@ -343,15 +345,16 @@ static struct elf_ent *elf_get(struct sym_ctx *ctx, const char *path)
 }
 
 /* The path to open for a mapping of @pid. */
-static char *open_path(struct sym_ctx *ctx, uint32_t pid, const struct map_ent *m)
+static char *open_path(struct sym_ctx *ctx, const struct proc_maps *pm, const struct map_ent *m)
 {
+	uint32_t pid = pm->pid;
 	size_t len = strlen(m->path);
 	static const char deleted[] = " (deleted)";
 
 	if (len > sizeof(deleted) - 1 && strcmp(m->path + len - (sizeof(deleted) - 1), deleted) == 0)
 		return xasprintf("%s/%u/map_files/%llx-%llx", ctx->proc_root, pid,
 				 (unsigned long long)m->start, (unsigned long long)m->end);
-	if (strcmp(ctx->proc_root, "/proc") == 0 && libpath_other_mntns((pid_t)pid))
+	if (pm->is_other_ns)
 		return xasprintf("/proc/%u/root%s", pid, m->path);
 	return xstrdup(m->path);
 }
@@ -407,7 +410,7 @@ static int user_lookup_ent(struct sym_ctx *ctx, uint32_t pid, uint64_t addr,
 	if (!m->path)
 		return -ENOENT;
 	out->module = m->path;
-	path = open_path(ctx, pid, m);
+	path = open_path(ctx, pm, m);
 	ee = elf_get(ctx, path);
 	free(path);
 	if (!ee->e)
