@@ -117,11 +117,12 @@ static const char *probe_display_name(const struct probe_info *pi)
 }
 
 static void report_load_error(const struct rt *rt, const struct probe_info *pi, const char *log,
-			      int err)
+			      int err, size_t log_size)
 {
 	struct sbuf reason = { 0 }, msg = { 0 };
 	uint32_t line = 0;
 	const struct src *src = rt->o->src;
+	bool located = false;
 
 	fflush(rt->out);
 	if (!log || !*log) {
@@ -130,20 +131,19 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 			strerror(-err));
 		return;
 	}
-	rt_verifier_reason(log, &reason, &line);
 	if (strstr(log, "stack size") && strstr(log, "Too large")) {
 		fprintf(stderr, "ERROR: Stack size is too large. Trying moving some scratch variables "
 				"into maps or try setting a lower on_stack_limit (e.g. `config = { "
 				"on_stack_limit=16 }`)\n");
 		goto out;
 	}
+	rt_verifier_reason(log, &reason, &line);
 	if (rt_verifier_helper(log, &msg)) {
 		sbuf_reset(&reason);
 		sbuf_puts(&reason, sbuf_str(&msg));
 	}
-	fprintf(stderr, "ERROR: Error loading BPF program for %s.%s\n", probe_display_name(pi),
-		rt->o->verbose ? "" : " Use -v for full kernel error log.");
-	if (line && src) {
+	/* the script line the verifier was at, from the BTF line info */
+	if (line && src && reason.len) {
 		size_t n;
 		const char *text = src_line(src, line, &n);
 
@@ -162,17 +162,24 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 			fprintf(stderr, "%s: ERROR: %s\n", sbuf_str(&where), sbuf_str(&reason));
 			diag_print_context(stderr, loc);
 			sbuf_fini(&where);
-			line = 0;
+			located = true;
 		}
 	}
-	if (line || !src) {
-		if (reason.len)
-			fprintf(stderr, "ERROR: %s\n", sbuf_str(&reason));
-	} else if (!reason.len) {
-		/* nothing more to say */
+	fprintf(stderr, "ERROR: Error loading BPF program for %s. Error code: %d.",
+		pi ? pi->prog_name : "?", err);
+	if (rt->o->verbose) {
+		fprintf(stderr, "\nKernel error log: \n%s\n", log);
+		if (!strstr(log, "processed ") || !strstr(log, " insns"))
+			fprintf(stderr, "WARNING: Kernel log seems to be trimmed. This may be due to "
+					"buffer not being big enough, try increasing the "
+					"BPFTRACE_LOG_SIZE environment variable beyond the current "
+					"value of %zu bytes\n",
+				log_size);
+	} else {
+		fputs(" Use -v for full kernel error log.\n", stderr);
 	}
-	if (rt->o->verbose)
-		fprintf(stderr, "Kernel error log: \n%s\n", log);
+	if (!located && reason.len)
+		fprintf(stderr, "ERROR: %s (%s)\n", sbuf_str(&reason), probe_display_name(pi));
 out:
 	sbuf_fini(&reason);
 	sbuf_fini(&msg);
@@ -226,15 +233,17 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	 * verifier asks for every program's log. */
 	if (n_progs && log_size > ((size_t)256 << 20) / n_progs)
 		log_size = ((size_t)256 << 20) / n_progs;
-	if (log_size < 4096)
-		log_size = 4096;
 	logs = xcalloc(n_progs ? n_progs : 1, sizeof(*logs));
 	i = 0;
 	bpf_object__for_each_program(prog, rt->obj) {
 		logs[i] = xcalloc(1, log_size);
 		bpf_program__set_log_buf(prog, logs[i], log_size);
+		/* -v logs every load (bpftrace: kernel_log_level 1); a failure then
+		 * shows the whole log, and a too small BPFTRACE_LOG_SIZE fails */
 		if (o->debug_verifier)
 			bpf_program__set_log_level(prog, 1 | 4);
+		else if (o->verbose)
+			bpf_program__set_log_level(prog, 1);
 		i++;
 	}
 
@@ -270,7 +279,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 				pi = &unknown;
 			}
 		}
-		report_load_error(rt, pi, failed_log, err);
+		report_load_error(rt, pi, failed_log, err, log_size);
 	}
 	for (i = 0; i < n_progs; i++)
 		free(logs[i]);

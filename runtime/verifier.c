@@ -19,6 +19,23 @@ static bool is_trailer_line(const char *s, size_t n)
 	return false;
 }
 
+/* Lines that describe the program, not the problem: line-info comments,
+ * instructions ("12: (61) r1 = ..."), state dumps and branch notes. */
+static bool is_state_line(const char *s, size_t n)
+{
+	static const char *const pre[] = { ";", "cur state:", "old state:", "from ",
+					   "func#", "Live regs", "last_idx", "regs=",
+					   "mark_precise", "parent didn't" };
+	size_t i = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(pre); k++)
+		if (n >= strlen(pre[k]) && strncmp(s, pre[k], strlen(pre[k])) == 0)
+			return true;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i > 0 && i < n && s[i] == ':';
+}
+
 /* Parses "; <text> @ <file>:<line>" (a BTF line-info comment); 0 if not one. */
 static uint32_t linfo_line(const char *l, size_t n)
 {
@@ -47,7 +64,7 @@ void rt_verifier_reason(const char *log, struct sbuf *reason, uint32_t *src_line
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 
-		if (n && !is_trailer_line(p, n) && p[0] != ';') {
+		if (n && !is_trailer_line(p, n) && !is_state_line(p, n)) {
 			why = p;
 			why_len = n;
 		}

@@ -27,6 +27,14 @@ static const char *log2 =
 	"helper call is not allowed in probe\n"
 	"processed 38 insns\n";
 
+static const char *log3 =
+	"371: (55) if r2 != 0x0 goto pc+1      ; R2=0\n"
+	"372: (b4) w1 = 0\n"
+	"infinite loop detected at insn 373\n"
+	"cur state: R0=map_value(map=m4,ks=8,vs=16) R1=0\n"
+	"old state: R0=map_value(map=m4,ks=8,vs=16) R1=P0\n"
+	"processed 489 insns (limit 1000000) max_states_per_insn 1\n";
+
 int main(void)
 {
 	struct sbuf b = { 0 };
@@ -51,6 +59,10 @@ int main(void)
 	is_str(sbuf_str(&b), "helper bpf_d_path not allowed in probe", "helper named");
 	sbuf_reset(&b);
 	ok(!rt_verifier_helper(log1, &b), "no helper problem in an access error");
+
+	sbuf_reset(&b);
+	rt_verifier_reason(log3, &b, &line);
+	is_str(sbuf_str(&b), "infinite loop detected at insn 373", "state dumps are not the reason");
 
 	fflush(stdout);
 	c = rt_child_spawn("/nonexistent/prog arg");
