@@ -87,6 +87,9 @@ done:
 	strvec_fini(&traceable);
 }
 
+static const struct type *fe_record(const struct btf *btf, const char *func, bool is_ret,
+				    struct arena *a);
+
 int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -122,6 +125,7 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 
 			t->path = "vmlinux";
 			t->is_ret = is_ret;
+			t->priv = fe_record(btf, func, is_ret, a);
 			ptrvec_push(out, t);
 		}
 		goto out;
@@ -138,6 +142,7 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 
 			t->path = str_intern0(a, all.v[i]);
 			t->is_ret = is_ret;
+			t->priv = fe_record(btf, colon + 1, is_ret, a);
 			ptrvec_push(out, t);
 		}
 		*colon = ':';
@@ -154,31 +159,24 @@ const char *probe_fentry_section(const struct probe_target *t, struct arena *a)
 	return arena_printf(a, "%s/%s", t->is_ret ? "fexit" : "fentry", t->target);
 }
 
-static int fe_context(const struct probe_env *env, const struct probe_target *t,
-		      struct probe_ctx *out, struct arena *a, struct diag *d)
+/* The typed argument record (+ retval for fexit) of kernel function @func. */
+static const struct type *fe_record(const struct btf *btf, const char *func, bool is_ret,
+				    struct arena *a)
 {
-	struct btf *btf;
-	bool owned;
-	int32_t id;
+	int32_t id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
 	const struct btf_type *proto;
 	const struct btf_param *p;
 	struct type *rec;
 	uint16_t n;
 
-	memset(out, 0, sizeof(*out));
-	out->kind = PCTX_TRAMPOLINE;
-	btf = fe_btf(env, &owned);
-	if (!btf)
-		return 0;
-	id = btf__find_by_name_kind(btf, t->target, BTF_KIND_FUNC);
 	if (id <= 0)
-		goto out;
+		return NULL;
 	proto = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
 	if (!proto || !btf_is_func_proto(proto))
-		goto out;
+		return NULL;
 	n = btf_vlen(proto);
 	p = btf_params(proto);
-	rec = probe_type_new(a, TY_RECORD, (uint32_t)(n + (t->is_ret ? 1 : 0)) * 8);
+	rec = probe_type_new(a, TY_RECORD, (uint32_t)(n + (is_ret ? 1 : 0)) * 8);
 	rec->align = 8;
 	rec->is_ctx = true;
 	rec->as = AS_KERNEL;
@@ -191,19 +189,36 @@ static int fe_context(const struct probe_env *env, const struct probe_target *t,
 		f->type = probe_type_from_btf(a, btf, (int32_t)p[i].type);
 		f->offset = (uint32_t)i * 8;
 	}
-	if (t->is_ret) {
+	if (is_ret) {
 		struct type_field *f = &rec->fields[rec->n_fields++];
 
 		f->name = str_intern0(a, "retval");
 		f->type = probe_type_from_btf(a, btf, (int32_t)proto->type);
 		f->offset = (uint32_t)n * 8;
 	}
-	out->args = rec;
-	out->has_args = true;
-	out->max_argn = n;
-out:
-	if (owned)
-		btf__free(btf);
+	return rec;
+}
+
+static int fe_context(const struct probe_env *env, const struct probe_target *t,
+		      struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	const struct type *rec = t->priv;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_TRAMPOLINE;
+	if (!rec) {
+		bool owned;
+		struct btf *btf = fe_btf(env, &owned);
+
+		rec = fe_record(btf, t->target, t->is_ret, a);
+		if (owned)
+			btf__free(btf);
+	}
+	if (rec) {
+		out->args = rec;
+		out->has_args = true;
+		out->max_argn = rec->n_fields - (t->is_ret ? 1 : 0);
+	}
 	return 0;
 }
 

@@ -116,6 +116,8 @@ static int rt_all(const struct probe_env *env, const struct btf *btf, struct str
 	return 0;
 }
 
+static const struct type *rt_record(const struct btf *btf, const char *name, struct arena *a);
+
 static int rt_expand(const struct probe_env *env, const struct ast_node *ap, struct ptrvec *out,
 		     struct arena *a, struct diag *d)
 {
@@ -150,6 +152,7 @@ static int rt_expand(const struct probe_env *env, const struct ast_node *ap, str
 				arena_printf(a, "rawtracepoint:%s:%s", all.v[i], colon + 1));
 
 			t->path = str_intern0(a, all.v[i]);
+			t->priv = rt_record(btf, colon + 1, a);
 			ptrvec_push(out, t);
 		}
 		*colon = ':';
@@ -165,26 +168,17 @@ static const char *rt_section(const struct probe_target *t, struct arena *a)
 	return arena_printf(a, "raw_tp/%s", t->target);
 }
 
-static int rt_context(const struct probe_env *env, const struct probe_target *t,
-		      struct probe_ctx *out, struct arena *a, struct diag *d)
+/* The typed argument record of raw tracepoint @name, or NULL without BTF. */
+static const struct type *rt_record(const struct btf *btf, const char *name, struct arena *a)
 {
-	struct btf *btf;
-	bool owned;
-	int32_t proto_id;
+	int32_t proto_id = btf ? rt_proto(btf, name) : 0;
 	const struct btf_type *proto;
 	const struct btf_param *p;
 	struct type *rec;
 	uint16_t n;
 
-	memset(out, 0, sizeof(*out));
-	out->kind = PCTX_RAW_TP;
-	out->max_argn = RT_MAX_ARGS;
-	btf = rt_btf(env, &owned);
-	if (!btf)
-		return 0;
-	proto_id = rt_proto(btf, t->target);
 	if (!proto_id)
-		goto out;
+		return NULL;
 	proto = btf__type_by_id(btf, proto_id);
 	n = btf_vlen(proto);
 	p = btf_params(proto);
@@ -201,12 +195,30 @@ static int rt_context(const struct probe_env *env, const struct probe_target *t,
 		f->type = probe_type_from_btf(a, btf, (int32_t)p[i].type);
 		f->offset = (uint32_t)(i - 1) * 8;
 	}
-	out->args = rec;
-	out->has_args = true;
-	out->max_argn = n > 1 ? n - 1 : 0;
-out:
-	if (owned)
-		btf__free(btf);
+	return rec;
+}
+
+static int rt_context(const struct probe_env *env, const struct probe_target *t,
+		      struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	const struct type *rec = t->priv;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_RAW_TP;
+	out->max_argn = RT_MAX_ARGS;
+	if (!rec) {
+		bool owned;
+		struct btf *btf = rt_btf(env, &owned);
+
+		rec = rt_record(btf, t->target, a);
+		if (owned)
+			btf__free(btf);
+	}
+	if (rec) {
+		out->args = rec;
+		out->has_args = true;
+		out->max_argn = rec->n_fields;
+	}
 	return 0;
 }
 
