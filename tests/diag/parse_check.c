@@ -4,7 +4,8 @@
  *
  *   parse_check [-a] [-t] FILE...     diagnostics to stderr; -a prints the AST;
  *                                     -t prints the parse time
- *   parse_check --corpus DIR          parses every .bt file of DIR, prints TAP
+ *   parse_check --corpus DIR          parses every .bt file of DIR, prints TAP; also
+ *                                     checks that a clone of each tree prints the same
  *
  * The file name in diagnostics is the path as given. Exit status: 0 if every file
  * parsed without errors, else 1. */
@@ -17,13 +18,25 @@
 #include "parser/parser.h"
 #include "util/util.h"
 
-static int parse_one(const char *path, bool print_ast, bool timing, FILE *diag_out)
+static char *dump(const struct ast_node *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ast_print(f, n);
+	fclose(f);
+	return buf;
+}
+
+static int parse_one(const char *path, bool print_ast, bool timing, bool check_clone,
+		     FILE *diag_out)
 {
 	struct src *s = src_from_file(path, path);
 	struct diag d;
 	struct ast_ctx cx;
 	struct ast_node *prog;
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 
 	if (!s) {
 		fprintf(stderr, "parse_check: cannot read %s\n", path);
@@ -32,13 +45,26 @@ static int parse_one(const char *path, bool print_ast, bool timing, FILE *diag_o
 	diag_init(&d, diag_out);
 	ast_ctx_init(&cx, &d, s);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	prog = parse_program(&cx, NULL);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (timing)
-		fprintf(stderr, "%s: parsed in %.3f ms\n", path,
-			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		fprintf(stderr, "%s: parsed in %.3f ms (cpu %.3f ms)\n", path,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+			(double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
 	if (prog && print_ast)
 		ast_print(stdout, prog);
+	if (prog && check_clone) {
+		char *a = dump(prog), *b = dump(ast_clone(&cx, prog));
+
+		if (strcmp(a, b) != 0) {
+			fprintf(diag_out, "# %s: the clone prints differently\n", path);
+			prog = NULL;
+		}
+		free(a);
+		free(b);
+	}
 	ast_ctx_fini(&cx);
 	src_free(s);
 	return prog ? 0 : 1;
@@ -70,7 +96,7 @@ static int corpus(const char *dir)
 	qsort(files.v, files.n, sizeof(char *), cmp_str);
 	printf("1..%zu\n", files.n);
 	for (size_t i = 0; i < files.n; i++) {
-		int rc = parse_one(files.v[i], false, false, stdout);
+		int rc = parse_one(files.v[i], false, false, true, stdout);
 
 		printf("%s %zu - %s\n", rc ? "not ok" : "ok", i + 1, files.v[i]);
 		failed += rc;
@@ -94,6 +120,6 @@ int main(int argc, char **argv)
 			timing = true;
 	}
 	for (; i < argc; i++)
-		rc |= parse_one(argv[i], print_ast, timing, stderr);
+		rc |= parse_one(argv[i], print_ast, timing, false, stderr);
 	return rc;
 }
