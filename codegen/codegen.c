@@ -139,13 +139,18 @@ static void mem_loop(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t 
 	LLVMPositionBuilderAtEnd(g->b, body);
 	i = LLVMBuildPhi(g->b, g->i64, "w");
 	off = LLVMBuildShl(g->b, i, cg_i64(g, 3), "");
+	/* volatile: keeps loop idiom recognition from turning this back into a
+	 * memset/memcpy call the backend cannot lower */
 	if (src) {
 		v = LLVMBuildLoad2(g->b, g->i64, LLVMBuildGEP2(g->b, g->i8, src, &off, 1, ""), "");
 		LLVMSetAlignment(v, 1);
+		LLVMSetVolatile(v, 1);
 	} else {
 		v = cg_i64(g, 0);
 	}
-	LLVMSetAlignment(LLVMBuildStore(g->b, v, LLVMBuildGEP2(g->b, g->i8, dst, &off, 1, "")), 1);
+	v = LLVMBuildStore(g->b, v, LLVMBuildGEP2(g->b, g->i8, dst, &off, 1, ""));
+	LLVMSetAlignment(v, 1);
+	LLVMSetVolatile(v, 1);
 	inc = LLVMBuildAdd(g->b, i, cg_i64(g, 1), "");
 	c = LLVMBuildICmp(g->b, LLVMIntULT, inc, cg_i64(g, words), "");
 	LLVMBuildCondBr(g->b, c, body, done);
@@ -563,6 +568,8 @@ LLVMValueRef cg_var_ptr(struct cg *g, const struct var_info *v)
 		p = cg_tmp(g, sz, v->name);
 		cg_memset0(g, p, sz);
 	}
+	/* a big memset is a loop: the init block continues after it */
+	g->init_bb = LLVMGetInsertBlock(ib);
 	g->b = save;
 	LLVMDisposeBuilder(ib);
 	g->vars[v->id] = p;
