@@ -182,7 +182,8 @@ static void do_cat(struct rt *rt, const struct action *a, const void *payload)
 	f = fopen(sbuf_str(&rt->buf), "rb");
 	if (!f) {
 		fflush(rt->out);
-		fprintf(stderr, "ERROR: failed to open file '%s'\n", sbuf_str(&rt->buf));
+		fprintf(stderr, "ERROR: failed to open file '%s' (%s)\n", sbuf_str(&rt->buf),
+			strerror(errno));
 		return;
 	}
 	data = xmalloc(max);
