@@ -35,6 +35,8 @@ struct reg_name {
 
 #define R(n, sz, field) { n, sz, 0, offsetof(struct pt_regs, field) }
 #define RH(n, field) { n, 1, 1, offsetof(struct pt_regs, field) }
+/* r8..r15 and their 32/16/8-bit names (r8d, r8w, r8b or r8l) */
+#define RN(r) R(#r, 8, r), R(#r "d", 4, r), R(#r "w", 2, r), R(#r "b", 1, r), R(#r "l", 1, r)
 static const struct reg_name regs[] = {
 	R("rax", 8, rax), R("eax", 4, rax), R("ax", 2, rax), R("al", 1, rax), RH("ah", rax),
 	R("rbx", 8, rbx), R("ebx", 4, rbx), R("bx", 2, rbx), R("bl", 1, rbx), RH("bh", rbx),
@@ -45,17 +47,18 @@ static const struct reg_name regs[] = {
 	R("rbp", 8, rbp), R("ebp", 4, rbp), R("bp", 2, rbp), R("bpl", 1, rbp),
 	R("rsp", 8, rsp), R("esp", 4, rsp), R("sp", 2, rsp), R("spl", 1, rsp),
 	R("rip", 8, rip), R("eip", 4, rip), R("ip", 2, rip),
-	R("r8", 8, r8), R("r8d", 4, r8), R("r8w", 2, r8), R("r8b", 1, r8), R("r8l", 1, r8),
-	R("r9", 8, r9), R("r9d", 4, r9), R("r9w", 2, r9), R("r9b", 1, r9), R("r9l", 1, r9),
-	R("r10", 8, r10), R("r10d", 4, r10), R("r10w", 2, r10), R("r10b", 1, r10), R("r10l", 1, r10),
-	R("r11", 8, r11), R("r11d", 4, r11), R("r11w", 2, r11), R("r11b", 1, r11), R("r11l", 1, r11),
-	R("r12", 8, r12), R("r12d", 4, r12), R("r12w", 2, r12), R("r12b", 1, r12), R("r12l", 1, r12),
-	R("r13", 8, r13), R("r13d", 4, r13), R("r13w", 2, r13), R("r13b", 1, r13), R("r13l", 1, r13),
-	R("r14", 8, r14), R("r14d", 4, r14), R("r14w", 2, r14), R("r14b", 1, r14), R("r14l", 1, r14),
-	R("r15", 8, r15), R("r15d", 4, r15), R("r15w", 2, r15), R("r15b", 1, r15), R("r15l", 1, r15),
+	RN(r8),
+	RN(r9),
+	RN(r10),
+	RN(r11),
+	RN(r12),
+	RN(r13),
+	RN(r14),
+	RN(r15),
 };
 #undef R
 #undef RH
+#undef RN
 
 int usdt_reg_offset(const char *name, uint8_t *size)
 {
@@ -405,7 +408,8 @@ static void resolve_ip_relative(struct usdt_notes *ns)
 					e = NULL;
 			}
 			s = e ? uelf_sym_by_name(e, a->sym) : NULL;
-			if (!s || a->base_off != usdt_reg_offset("rip", NULL) || a->index_off >= 0) {
+			if (!s || a->index_off >= 0 ||
+			    a->base_off != usdt_reg_offset("rip", NULL)) {
 				n->args_err = -ENOENT;
 				continue;
 			}

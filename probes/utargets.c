@@ -143,10 +143,10 @@ int utargets_usdt(const char *bin, const char *provider_glob, const char *name_g
 		path = arena_strdup(a, files.v[i]);
 		for (k = 0; k < m.n; k = j) {
 			/* refs[k..j) are the sites of one provider:name */
-			for (j = k + 1; j < m.n && strcmp(refs[j].n->provider, refs[k].n->provider) == 0 &&
-					strcmp(refs[j].n->name, refs[k].n->name) == 0;
-			     j++)
-				;
+			for (j = k + 1; j < m.n; j++)
+				if (strcmp(refs[j].n->provider, refs[k].n->provider) != 0 ||
+				    strcmp(refs[j].n->name, refs[k].n->name) != 0)
+					break;
 			for (size_t s = k; s < j; s++) {
 				struct utarget *t = arena_alloc(a, sizeof(*t));
 				struct usdt_note *copy = arena_alloc(a, sizeof(*copy));
@@ -155,9 +155,12 @@ int utargets_usdt(const char *bin, const char *provider_glob, const char *name_g
 				copy->provider = arena_strdup(a, copy->provider);
 				copy->name = arena_strdup(a, copy->name);
 				copy->args_str = arena_strdup(a, copy->args_str);
-				for (unsigned q = 0; q < copy->n_args; q++)
-					if (copy->args[q].sym)
-						copy->args[q].sym = arena_strdup(a, copy->args[q].sym);
+				for (unsigned q = 0; q < copy->n_args; q++) {
+					struct usdt_arg *arg = &copy->args[q];
+
+					if (arg->sym)
+						arg->sym = arena_strdup(a, arg->sym);
+				}
 				t->path = path;
 				t->provider = copy->provider;
 				t->name = copy->name;

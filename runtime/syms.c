@@ -295,7 +295,8 @@ static int maps_read(struct sym_ctx *ctx, struct proc_maps *pm)
 	}
 	fclose(f);
 	pm->read_at = now_ms();
-	pm->is_other_ns = strcmp(ctx->proc_root, "/proc") == 0 && libpath_other_mntns((pid_t)pm->pid);
+	pm->is_other_ns = strcmp(ctx->proc_root, "/proc") == 0 &&
+			  libpath_other_mntns((pid_t)pm->pid);
 	return 0;
 }
 
@@ -348,10 +349,10 @@ static struct elf_ent *elf_get(struct sym_ctx *ctx, const char *path)
 static char *open_path(struct sym_ctx *ctx, const struct proc_maps *pm, const struct map_ent *m)
 {
 	uint32_t pid = pm->pid;
-	size_t len = strlen(m->path);
 	static const char deleted[] = " (deleted)";
+	size_t len = strlen(m->path), dlen = sizeof(deleted) - 1;
 
-	if (len > sizeof(deleted) - 1 && strcmp(m->path + len - (sizeof(deleted) - 1), deleted) == 0)
+	if (len > dlen && strcmp(m->path + len - dlen, deleted) == 0)
 		return xasprintf("%s/%u/map_files/%llx-%llx", ctx->proc_root, pid,
 				 (unsigned long long)m->start, (unsigned long long)m->end);
 	if (pm->is_other_ns)
@@ -593,6 +594,52 @@ int sym_user_line(struct sym_ctx *ctx, const char *path, uint64_t vaddr, const c
 #endif
 }
 
+#ifdef SYMS_HAVE_LIBDW
+/* Prints the chain of inlined instances starting at the innermost @inl, each
+ * at the current location *file:*line, which then moves to its call site;
+ * the next instance out is found among the concrete scopes containing the
+ * current one (dwarf_getscopes() follows the abstract definition instead). */
+static void inline_chain(struct sym_ctx *ctx, struct sbuf *b, Dwarf_Die *cu, Dwarf_Die inl,
+			 const char **file, unsigned *line, const char *pad, bool is_perf,
+			 uint64_t ip)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		Dwarf_Attribute attr;
+		Dwarf_Word cl;
+		Dwarf_Die *outer = NULL;
+		int no, k;
+
+		if (is_perf) {
+			sbuf_printf(b, "\t%llx %s (inlined)\n", (unsigned long long)ip,
+				    inline_name(&inl));
+		} else {
+			sbuf_printf(b, "%s[inlined] %s", pad, inline_name(&inl));
+			if (*file)
+				sbuf_printf(b, "@%s:%u", *file, *line);
+			sbuf_putc(b, '\n');
+		}
+		*file = call_file(ctx, cu, &inl);
+		*line = 0;
+		if (dwarf_attr(&inl, DW_AT_call_line, &attr) && dwarf_formudata(&attr, &cl) == 0)
+			*line = (unsigned)cl;
+		no = dwarf_getscopes_die(&inl, &outer);
+		for (k = 1; k < no; k++) {
+			int tag = dwarf_tag(&outer[k]);
+
+			if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+				break;
+		}
+		if (k < no && dwarf_tag(&outer[k]) == DW_TAG_inlined_subroutine) {
+			inl = outer[k];
+			free(outer);
+			continue;
+		}
+		free(outer);
+		break;
+	}
+}
+#endif
+
 /* Lines of one resolved user frame with debug info, inlined callees first.
  * bpftrace mode: "[inlined] name@file:line" ... "sym+off@file:line";
  * perf mode (@is_perf): "\t<ip> name (inlined)" ... "\t<ip> sym+off (module)". */
@@ -610,53 +657,18 @@ static void user_frame_debug(struct sym_ctx *ctx, struct sbuf *b, struct elf_ent
 	if (dw && cu_of(dw, ui->vaddr, &cu)) {
 		line_at(ctx, &cu, ui->vaddr, &file, &line);
 		n = dwarf_getscopes(&cu, ui->vaddr, &scopes);
-		/* the innermost inlined instance at vaddr, if any */
-		for (i = 0; i < n && dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine; i++)
-			if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-				i = n - 1;
-		if (i < n && dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
-			Dwarf_Die inl = scopes[i];
+		/* the innermost inlined instance at vaddr, if any, before the
+		 * enclosing function */
+		for (i = 0; i < n; i++) {
+			int tag = dwarf_tag(&scopes[i]);
 
-			/* Print each inlined instance at the current location,
-			 * which then moves to its call site; the next instance
-			 * out is found among the concrete scopes containing it
-			 * (dwarf_getscopes() follows the abstract definition). */
-			for (int guard = 0; guard < 64; guard++) {
-				Dwarf_Attribute attr;
-				Dwarf_Word cl;
-				Dwarf_Die *outer = NULL;
-				int no, k;
-
-				if (is_perf) {
-					sbuf_printf(b, "\t%llx %s (inlined)\n", (unsigned long long)ip,
-						    inline_name(&inl));
-				} else {
-					sbuf_printf(b, "%s[inlined] %s", pad, inline_name(&inl));
-					if (file)
-						sbuf_printf(b, "@%s:%u", file, line);
-					sbuf_putc(b, '\n');
-				}
-				file = call_file(ctx, &cu, &inl);
-				line = dwarf_attr(&inl, DW_AT_call_line, &attr) &&
-						       dwarf_formudata(&attr, &cl) == 0
-					       ? (unsigned)cl
-					       : 0;
-				no = dwarf_getscopes_die(&inl, &outer);
-				for (k = 1; k < no; k++) {
-					int tag = dwarf_tag(&outer[k]);
-
-					if (tag == DW_TAG_inlined_subroutine ||
-					    tag == DW_TAG_subprogram)
-						break;
-				}
-				if (k < no && dwarf_tag(&outer[k]) == DW_TAG_inlined_subroutine) {
-					inl = outer[k];
-					free(outer);
-					continue;
-				}
-				free(outer);
+			if (tag == DW_TAG_inlined_subroutine) {
+				inline_chain(ctx, b, &cu, scopes[i], &file, &line, pad, is_perf,
+					     ip);
 				break;
 			}
+			if (tag == DW_TAG_subprogram)
+				break;
 		}
 		free(scopes);
 	}

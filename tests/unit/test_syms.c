@@ -46,10 +46,12 @@ static void test_kernel(const char *kallsyms)
 
 	sbuf_reset(&b);
 	sym_format_stack(ctx, &b, ips, 2, STACK_BPFTRACE, false, 0, 8);
-	is_str(sbuf_str(&b), "\n        do_nanosleep+5\n        vfs_read+16\n", "kstack bpftrace mode");
+	is_str(sbuf_str(&b), "\n        do_nanosleep+5\n        vfs_read+16\n",
+	       "kstack bpftrace mode");
 	sbuf_reset(&b);
 	sym_format_stack(ctx, &b, ips, 2, STACK_PERF, false, 0, 8);
-	is_str(sbuf_str(&b), "\n\tffffffff81001005 do_nanosleep+5\n\tffffffff81002010 vfs_read+16\n",
+	is_str(sbuf_str(&b),
+	       "\n\tffffffff81001005 do_nanosleep+5\n\tffffffff81002010 vfs_read+16\n",
 	       "kstack perf mode");
 	sbuf_reset(&b);
 	sym_format_stack(ctx, &b, ips, 2, STACK_RAW, false, 0, 8);

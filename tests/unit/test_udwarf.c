@@ -50,6 +50,47 @@ static void check_pair(const struct type *st, const char *what)
 	   what);
 }
 
+/* A stripped copy of @exe with its debug info in a separate directory. */
+static void test_separate_debug(const char *exe, struct arena *a)
+{
+	char dir[] = "/tmp/scry-udwarf-XXXXXX";
+	char *cmd, *stripped, *dbgdir;
+	const char *dirs[2];
+	struct udwarf *dw = NULL;
+	struct udwarf_param *p;
+	unsigned n;
+	int err;
+
+	if (!mkdtemp(dir))
+		return;
+	stripped = xasprintf("%s/prog-stripped", dir);
+	dbgdir = xasprintf("%s/debug", dir);
+	cmd = xasprintf("mkdir -p %s && objcopy --only-keep-debug '%s' %s/prog-stripped.debug && "
+			"objcopy --strip-debug '%s' %s",
+			dbgdir, exe, dbgdir, exe, stripped);
+	if (system(cmd) == 0) {
+		dirs[0] = "/nonexistent";
+		dirs[1] = dbgdir;
+		is_int(udwarf_open(stripped, &dw), -ENODATA, "stripped copy has no DWARF");
+		err = udwarf_open_ex(stripped, dirs, 2, &dw);
+		is_int(err, 0, "debug file found in --debuginfo directory");
+		if (!err) {
+			ok(udwarf_func_params(dw, "main", a, &p, &n) == 0 && n == 2,
+			   "params through the debug file");
+			udwarf_free(dw);
+		}
+	} else {
+		printf("# objcopy failed: separate debug file checks skipped\n");
+	}
+	free(cmd);
+	cmd = xasprintf("rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("# cleanup failed\n");
+	free(cmd);
+	free(stripped);
+	free(dbgdir);
+}
+
 int main(int argc, char **argv)
 {
 	struct udwarf *dw = NULL;
@@ -84,8 +125,10 @@ int main(int argc, char **argv)
 		is_str(p[0].type_name, "int", "argc type name");
 		is_str(p[0].name, "argc", "argc name");
 		is_str(p[1].type_name, "char**", "argv type name");
-		ok(p[1].type->kind == TY_POINTER && p[1].type->elem->kind == TY_POINTER &&
-			   p[1].type->elem->elem->kind == TY_INT && p[1].type->elem->elem->size == 1,
+		const struct type *t = p[1].type;
+
+		ok(t->kind == TY_POINTER && t->elem->kind == TY_POINTER &&
+			   t->elem->elem->kind == TY_INT && t->elem->elem->size == 1,
 		   "argv is char **");
 	}
 	ok(udwarf_func_params(dw, "uprobe_struct_func", &a, &p, &n) == 0 && n == 3,
@@ -140,51 +183,18 @@ int main(int argc, char **argv)
 	is_int(udwarf_line_addr(dw, "other.c", 48, &addr), -ENOENT, "file not in the binary");
 	udwarf_free(dw);
 
-	/* a stripped copy with its debug info in a separate directory */
-	{
-		char dir[] = "/tmp/scry-udwarf-XXXXXX";
-		char *cmd, *stripped, *dbgdir;
-		const char *dirs[2];
-
-		if (mkdtemp(dir)) {
-			stripped = xasprintf("%s/prog-stripped", dir);
-			dbgdir = xasprintf("%s/debug", dir);
-			cmd = xasprintf("mkdir -p %s && objcopy --only-keep-debug '%s' %s/prog-stripped.debug "
-					"&& objcopy --strip-debug '%s' %s",
-					dbgdir, argv[1], dbgdir, argv[1], stripped);
-			if (system(cmd) == 0) {
-				dirs[0] = "/nonexistent";
-				dirs[1] = dbgdir;
-				is_int(udwarf_open(stripped, &dw), -ENODATA, "stripped copy has no DWARF");
-				err = udwarf_open_ex(stripped, dirs, 2, &dw);
-				is_int(err, 0, "debug file found in --debuginfo directory");
-				if (!err) {
-					ok(udwarf_func_params(dw, "main", &a, &p, &n) == 0 && n == 2,
-					   "params through the debug file");
-					udwarf_free(dw);
-				}
-			} else {
-				printf("# objcopy failed: separate debug file checks skipped\n");
-			}
-			free(cmd);
-			cmd = xasprintf("rm -rf %s", dir);
-			if (system(cmd) != 0)
-				printf("# cleanup failed\n");
-			free(cmd);
-			free(stripped);
-			free(dbgdir);
-		}
-	}
+	test_separate_debug(argv[1], &a);
 
 	/* split DWARF: the parameters live in the .dwo file */
 	if (argc > 3) {
 		err = udwarf_open(argv[3], &dw);
 		is_int(err, 0, "open split-DWARF build");
 		if (!err) {
-			ok(udwarf_func_params(dw, "uprobe_struct_func", &a, &p, &n) == 0 && n == 3 &&
-				   strcmp(p[2].type_name, "unsigned char") == 0,
+			err = udwarf_func_params(dw, "uprobe_struct_func", &a, &p, &n);
+			ok(!err && n == 3 && strcmp(p[2].type_name, "unsigned char") == 0,
 			   "params from the .dwo file");
-			ok(udwarf_line_addr(dw, "uprog.c", 48, &addr) == 0, "lines from the skeleton");
+			err = udwarf_line_addr(dw, "uprog.c", 48, &addr);
+			ok(!err, "lines from the skeleton");
 			udwarf_free(dw);
 		}
 	}

@@ -52,8 +52,8 @@ static unsigned long long nm_default_version(const char *path, const char *name)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %399s", &a, &type, sym) == 3 && strncmp(sym, name, n) == 0 &&
-		    strncmp(sym + n, "@@", 2) == 0)
+		if (sscanf(line, "%llx %c %399s", &a, &type, sym) == 3 &&
+		    strncmp(sym, name, n) == 0 && strncmp(sym + n, "@@", 2) == 0)
 			addr = a;
 	pclose(f);
 	return addr;

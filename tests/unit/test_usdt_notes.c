@@ -139,8 +139,10 @@ static unsigned long long nm_addr(const char *path, const char *name)
 
 static void test_exe(const char *path)
 {
-	static const char *const want[] = { "uprog:const_arg", "uprog:global_arg", "uprog:no_args",
-					    "uprog:str_arg", "uprog:three_args", "uprog:with_sema" };
+	static const char *const want[] = {
+		"uprog:const_arg", "uprog:global_arg", "uprog:no_args",
+		"uprog:str_arg",   "uprog:three_args", "uprog:with_sema",
+	};
 	struct usdt_notes *ns = NULL;
 	const struct usdt_note *n;
 	struct strvec names = { 0 };
