@@ -1,11 +1,18 @@
 /* watchpoint.c — `watchpoint:<address>:<length>:<mode>` (w): hardware
- * breakpoints on memory accesses (perf PERF_TYPE_BREAKPOINT). Parsing and the
- * feature check only for now; attaching comes later. */
+ * breakpoints on memory accesses (perf PERF_TYPE_BREAKPOINT) of the -p/-c
+ * process: one breakpoint event, any CPU. */
 #include "probes/probe_int.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+
+#include <bpf/libbpf.h>
 
 static int wp_expand(const struct probe_env *env, const struct ast_node *ap, struct ptrvec *out,
 		     struct arena *a, struct diag *d)
@@ -52,6 +59,40 @@ static int wp_expand(const struct probe_env *env, const struct ast_node *ap, str
 	return 0;
 }
 
+/* One breakpoint perf event on the traced process (any CPU). */
+static int wp_attach(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links)
+{
+	struct perf_event_attr attr;
+	const char *mode = strrchr(t->target, ':');
+	struct bpf_link *link;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.size = sizeof(attr);
+	attr.bp_addr = t->offset;
+	attr.bp_len = t->period;
+	attr.sample_period = 1;
+	attr.precise_ip = 2;
+	attr.wakeup_events = 1;
+	for (mode = mode ? mode + 1 : ""; *mode; mode++)
+		attr.bp_type |= *mode == 'r' ? HW_BREAKPOINT_R : *mode == 'w' ? HW_BREAKPOINT_W
+										: HW_BREAKPOINT_X;
+	if (t->pid <= 0)
+		return -EINVAL;
+	fd = (int)syscall(__NR_perf_event_open, &attr, t->pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link) {
+		err = errno ? -errno : -EINVAL;
+		close(fd);
+		return err;
+	}
+	ptrvec_push(links, link);
+	return 0;
+}
+
 static int wp_available(const struct probe_env *env, const char **why)
 {
 	struct stat st;
@@ -70,5 +111,6 @@ const struct probe_ops watchpoint_probe = {
 	.expand = wp_expand,
 	.section = probe_section_perf,
 	.context = probe_context_perf,
+	.attach = wp_attach,
 	.available = wp_available,
 };
