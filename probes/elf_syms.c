@@ -12,6 +12,7 @@
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probes/uelf.h"
@@ -254,6 +255,143 @@ static int read_elf(Elf *elf, struct uelf *e)
 	return 0;
 }
 
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+/* ZIP layout used here: the end-of-central-directory record (signature
+ * PK\5\6, within the last 64 KiB + 22 bytes) gives the central directory's
+ * offset and entry count; each central entry (PK\1\2) gives the method,
+ * sizes, name and the offset of its local header (PK\3\4), after which
+ * (30 bytes + name + extra) the data starts. ZIP64 is not handled. */
+int uelf_zip_entry(const char *archive, const char *name, uint64_t *off, uint64_t *size)
+{
+	unsigned char *tail = NULL, hdr[46], lh[30];
+	size_t name_len = strlen(name), tail_len;
+	uint64_t cd_off = 0, pos;
+	uint32_t n_entries = 0, i;
+	struct stat st;
+	int fd, err = -ENOEXEC;
+	ssize_t k;
+
+	fd = open(archive, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size < 22)
+		goto out;
+	tail_len = (size_t)(st.st_size < 65535 + 22 ? st.st_size : 65535 + 22);
+	tail = xmalloc(tail_len);
+	if (pread(fd, tail, tail_len, st.st_size - (off_t)tail_len) != (ssize_t)tail_len)
+		goto out;
+	for (k = (ssize_t)tail_len - 22; k >= 0; k--) {
+		if (memcmp(tail + k, "PK\5\6", 4) == 0) {
+			n_entries = le16(tail + k + 10);
+			cd_off = le32(tail + k + 16);
+			break;
+		}
+	}
+	if (k < 0)
+		goto out;
+	err = -ENOENT;
+	pos = cd_off;
+	for (i = 0; i < n_entries; i++) {
+		uint32_t nlen, xlen, clen;
+		char ename[4096];
+
+		if (pread(fd, hdr, sizeof(hdr), (off_t)pos) != sizeof(hdr) ||
+		    memcmp(hdr, "PK\1\2", 4) != 0)
+			break;
+		nlen = le16(hdr + 28);
+		xlen = le16(hdr + 30);
+		clen = le16(hdr + 32);
+		if (nlen == name_len && nlen < sizeof(ename) &&
+		    pread(fd, ename, nlen, (off_t)(pos + 46)) == (ssize_t)nlen &&
+		    memcmp(ename, name, nlen) == 0) {
+			uint64_t lh_off = le32(hdr + 42);
+
+			if (le16(hdr + 10) != 0 || pread(fd, lh, sizeof(lh), (off_t)lh_off) !=
+							   sizeof(lh) ||
+			    memcmp(lh, "PK\3\4", 4) != 0) {
+				err = -ENOEXEC;
+				break;
+			}
+			*off = lh_off + 30 + le16(lh + 26) + le16(lh + 28);
+			*size = le32(hdr + 24);
+			err = 0;
+			break;
+		}
+		pos += 46 + nlen + xlen + clen;
+	}
+out:
+	free(tail);
+	close(fd);
+	return err;
+}
+
+/* "archive.zip!/inner": reads the stored entry into memory and parses it. */
+static int open_in_archive(const char *path, struct uelf **out)
+{
+	const char *sep = strstr(path, "!/");
+	char *archive;
+	uint64_t off = 0, size = 0;
+	unsigned char *buf = NULL;
+	struct uelf *e;
+	Elf *elf;
+	int fd, err;
+
+	if (!sep)
+		return -ENOENT;
+	archive = strndup(path, (size_t)(sep - path));
+	err = uelf_zip_entry(archive, sep + 2, &off, &size);
+	if (err)
+		goto out;
+	err = -ENOEXEC;
+	fd = open(archive, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	buf = xmalloc(size ? size : 1);
+	if (size < SELFMAG || pread(fd, buf, size, (off_t)off) != (ssize_t)size ||
+	    memcmp(buf, ELFMAG, SELFMAG) != 0) {
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)buf, size);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		err = -EINVAL;
+		goto out;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->path = xstrdup(path);
+	e->attach_path = archive;
+	archive = NULL;
+	e->archive_offset = off;
+	err = read_elf(elf, e);
+	elf_end(elf);
+	if (err) {
+		uelf_free(e);
+		goto out;
+	}
+	for (size_t i = 0; i < e->n_segs; i++)
+		e->segs[i].offset += off;
+	*out = e;
+out:
+	free(buf);
+	free(archive);
+	return err;
+}
+
 int uelf_open(const char *path, struct uelf **out)
 {
 	unsigned char magic[SELFMAG];
@@ -263,8 +401,12 @@ int uelf_open(const char *path, struct uelf **out)
 
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT && strstr(path, "!/"))
+			return open_in_archive(path, out);
+		return err;
+	}
 	if (pread(fd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG) != 0) {
 		close(fd);
 		return -ENOEXEC;
@@ -279,6 +421,7 @@ int uelf_open(const char *path, struct uelf **out)
 	}
 	e = xcalloc(1, sizeof(*e));
 	e->path = xstrdup(path);
+	e->attach_path = xstrdup(path);
 	err = read_elf(elf, e);
 	elf_end(elf);
 	close(fd);
@@ -295,6 +438,7 @@ void uelf_free(struct uelf *e)
 	if (!e)
 		return;
 	free(e->path);
+	free(e->attach_path);
 	free(e->syms);
 	free(e->by_name);
 	free(e->segs);

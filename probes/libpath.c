@@ -296,10 +296,20 @@ int libpath_resolve(const char *name, pid_t pid, char **out)
 		return -ENOENT;
 	if (strchr(name, '/')) {
 		char *p = in_ns(name, pid);
+		char *sep = strstr(p, "!/");
 
 		if (access(p, F_OK) == 0) {
 			*out = p;
 			return 0;
+		}
+		/* "app.zip!/lib/libfoo.so": a file inside an archive */
+		if (sep) {
+			*sep = '\0';
+			if (access(p, F_OK) == 0) {
+				*sep = '!';
+				*out = p;
+				return 0;
+			}
 		}
 		free(p);
 		return -ENOENT;

@@ -36,6 +36,12 @@ struct uelf_seg {
 
 struct uelf {
 	char *path;               /* as passed to uelf_open() */
+	/* The file a uprobe attaches to: path itself, or the archive for
+	 * "dir/app.zip!/lib/libfoo.so" (an ELF file stored uncompressed in a ZIP
+	 * archive, as bpftrace and Android APKs do); file offsets returned by this
+	 * module are offsets in that file (segment offsets include archive_offset). */
+	char *attach_path;
+	uint64_t archive_offset;  /* where the ELF file starts in attach_path */
 	uint16_t e_type;          /* ET_EXEC, ET_DYN (PIE or shared object), ... */
 	uint16_t e_machine;
 	bool has_symtab;          /* .symtab present (not stripped) */
@@ -54,10 +60,11 @@ struct uelf {
 	char *strpool;            /* names */
 };
 
-/* Reads @path. 0 and *out on success (free with uelf_free()), else -errno:
- * -ENOENT/-EACCES/... from open(), -ENOEXEC if the file is not an ELF file,
- * -EINVAL if libelf cannot parse it. uelf_strerror() turns the code into a
- * message. */
+/* Reads @path ("archive.zip!/inner/path" reads a stored ZIP entry). 0 and
+ * *out on success (free with uelf_free()), else -errno: -ENOENT/-EACCES/...
+ * from open() (-ENOENT also for a missing archive entry), -ENOEXEC if the file
+ * is not an ELF file (or the entry is compressed), -EINVAL if libelf cannot
+ * parse it. uelf_strerror() turns the code into a message. */
 int uelf_open(const char *path, struct uelf **out);
 void uelf_free(struct uelf *e);
 
@@ -66,6 +73,12 @@ const char *uelf_strerror(int err);
 
 /* Cheap check: does @path start with the ELF magic? */
 bool uelf_is_elf(const char *path);
+
+/* Finds the entry @name of the ZIP archive @archive: *off gets the offset of
+ * its data in the archive and *size its size. 0, -ENOENT (no such entry),
+ * -ENOEXEC (not a ZIP archive, or the entry is compressed: only stored
+ * entries can be mapped and probed), or open()'s error. */
+int uelf_zip_entry(const char *archive, const char *name, uint64_t *off, uint64_t *size);
 
 /* The defined symbol named @name, preferring a function (STT_FUNC or
  * STT_GNU_IFUNC), then the default symbol version, then a global binding;

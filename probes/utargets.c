@@ -59,7 +59,7 @@ int utargets_uprobe(const char *bin, const char *func_glob, pid_t pid, struct ar
 	for (size_t i = 0; i < files.n; i++) {
 		struct strvec names = { 0 };
 		struct uelf *e = NULL;
-		const char *path;
+		const char *path, *attach;
 
 		err = uelf_open(files.v[i], &e);
 		if (err) {
@@ -69,6 +69,7 @@ int utargets_uprobe(const char *bin, const char *func_glob, pid_t pid, struct ar
 			continue;
 		}
 		path = arena_strdup(a, files.v[i]);
+		attach = arena_strdup(a, e->attach_path);
 		uelf_match_funcs(e, func_glob, &names);
 		for (size_t k = 0; k < names.n; k++) {
 			const struct uelf_sym *s = NULL;
@@ -77,6 +78,7 @@ int utargets_uprobe(const char *bin, const char *func_glob, pid_t pid, struct ar
 
 			uelf_resolve_func(e, names.v[k], 0, &off, &s);
 			t->path = path;
+			t->attach_path = attach;
 			t->func = arena_strdup(a, names.v[k]);
 			t->func_addr = s ? s->addr : 0;
 			t->func_size = s ? s->size : 0;
@@ -162,6 +164,7 @@ int utargets_usdt(const char *bin, const char *provider_glob, const char *name_g
 						arg->sym = arena_strdup(a, arg->sym);
 				}
 				t->path = path;
+				t->attach_path = path;
 				t->provider = copy->provider;
 				t->name = copy->name;
 				t->site = (unsigned)(s - k);

@@ -22,7 +22,9 @@ struct ptrvec;
 struct usdt_note;
 
 struct utarget {
-	const char *path;       /* the file; in the arena */
+	const char *path;       /* the file as named (probe names); in the arena */
+	const char *attach_path; /* the file to attach to: path, or the archive of
+				  * "app.zip!/lib/x.so" (offsets are in it) */
 	/* uprobe: */
 	const char *func;       /* function name; in the arena */
 	uint64_t func_addr;     /* its ELF virtual address */

@@ -370,6 +370,67 @@ static void test_libpath(const char *exe)
 	}
 }
 
+/* An ELF file stored in a ZIP archive ("app.zip!/bin/prog"). */
+static void test_zip(const char *exe)
+{
+	char dir[] = "/tmp/scry-zip-XXXXXX";
+	char *zip, *inner, *cmd, *p = NULL;
+	struct uelf *plain = NULL, *e = NULL;
+	uint64_t off_plain, off_zip, zoff, zsize;
+	unsigned char b1[16], b2[16];
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		return;
+	zip = xasprintf("%s/app.zip", dir);
+	inner = xasprintf("%s!/bin/prog", zip);
+	cmd = xasprintf("python3 -c 'import zipfile, sys; z = zipfile.ZipFile(sys.argv[1], \"w\"); "
+			"z.writestr(\"README\", \"x\" * 100, zipfile.ZIP_DEFLATED); "
+			"z.write(sys.argv[2], \"bin/prog\", zipfile.ZIP_STORED); z.close()' %s '%s'",
+			zip, exe);
+	if (system(cmd) != 0) {
+		printf("# python3 zipfile unavailable: archive checks skipped\n");
+		goto out;
+	}
+	is_int(uelf_open(inner, &e), 0, "open ELF inside a ZIP archive");
+	if (!e)
+		goto out;
+	is_str(e->attach_path, zip, "attach path is the archive");
+	ok(uelf_zip_entry(zip, "bin/prog", &zoff, &zsize) == 0 && zoff == e->archive_offset &&
+		   zoff > 0,
+	   "entry offset");
+	ok(uelf_open(exe, &plain) == 0 && uelf_resolve_func(plain, "main", 0, &off_plain, NULL) == 0,
+	   "main in the plain file");
+	ok(uelf_resolve_func(e, "main", 0, &off_zip, NULL) == 0 && off_zip == off_plain + zoff,
+	   "main's offset in the archive is shifted by the entry offset");
+	f = fopen(zip, "rb");
+	ok(f && fseek(f, (long)off_zip, SEEK_SET) == 0 && fread(b1, 1, 16, f) == 16,
+	   "read archive at the offset");
+	if (f)
+		fclose(f);
+	f = fopen(exe, "rb");
+	ok(f && fseek(f, (long)off_plain, SEEK_SET) == 0 && fread(b2, 1, 16, f) == 16 &&
+		   memcmp(b1, b2, 16) == 0,
+	   "same bytes as the plain file");
+	if (f)
+		fclose(f);
+	is_int(uelf_zip_entry(zip, "nope", &zoff, &zsize), -ENOENT, "missing entry");
+	is_int(uelf_zip_entry(zip, "README", &zoff, &zsize), -ENOEXEC, "compressed entry");
+	is_int(uelf_zip_entry(exe, "bin/prog", &zoff, &zsize), -ENOEXEC, "not an archive");
+	ok(libpath_resolve(inner, 0, &p) == 0 && strcmp(p, inner) == 0, "libpath keeps archive paths");
+	free(p);
+out:
+	uelf_free(e);
+	uelf_free(plain);
+	free(cmd);
+	cmd = xasprintf("rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("# cleanup failed\n");
+	free(cmd);
+	free(zip);
+	free(inner);
+}
+
 int main(int argc, char **argv)
 {
 	bool nm_ok = have_nm();
@@ -387,5 +448,6 @@ int main(int argc, char **argv)
 	test_exe(argv[2], false, nm_ok);
 	test_shlib(argv[3]);
 	test_libpath(argv[1]);
+	test_zip(argv[1]);
 	return done_testing();
 }

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 
 		uelf_resolve_func(e, "uprobe_func1", 0, &off, NULL);
 		ok(strcmp(t->func, "uprobe_func1") == 0 && t->offset == off && t->func_size > 0 &&
-			   strcmp(t->path, argv[1]) == 0,
+			   strcmp(t->path, argv[1]) == 0 && strcmp(t->attach_path, argv[1]) == 0,
 		   "first target: uprobe_func1 at its file offset");
 		uelf_free(e);
 	}
