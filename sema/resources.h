@@ -111,6 +111,7 @@ struct res_config {
 	const char *license;         /* "GPL" */
 	const char *str_trunc_trailer; /* ".." */
 	bool unsafe;
+	bool hide_debug_info;        /* config show_debug_info=0: no @file:line in user stacks */
 };
 
 enum builtin_fn {
