@@ -35,56 +35,78 @@ static void cb_username(void *cookie, struct sbuf *b, uint32_t uid)
 	sym_cb_username(rt->symctx, b, uid);
 }
 
-/* The stack-trace map for stacks of @t: the one whose depth (value size / 8)
- * is the stack limit, else the first one; among resources.maps first, then
- * any the object has (codegen may make its own). */
-static struct bpf_map *stack_map(struct rt *rt, const struct type *t)
+/* Does @m suit stacks of @t: build-id frames for ustack(build_id), plain
+ * addresses otherwise; depth 0 = any. Returns 2 for an exact depth match. */
+static int stack_map_fit(struct bpf_map *m, const struct type *t, bool build_id)
 {
-	struct bpf_map *first = NULL, *m;
+	uint32_t frame = build_id ? sizeof(struct bpf_stack_build_id) : 8;
 
-	for (size_t i = 0; i < rt->res->maps.n; i++) {
-		const struct map_info *mi = rt->res->maps.v[i];
+	if (bpf_map__type(m) != BPF_MAP_TYPE_STACK_TRACE ||
+	    !!(bpf_map__map_flags(m) & BPF_F_STACK_BUILD_ID) != build_id)
+		return 0;
+	return t && t->n && bpf_map__value_size(m) / frame == t->n ? 2 : 1;
+}
 
-		if (mi->kind != MAPK_STACK_TRACE || !rt->maps[i])
-			continue;
-		if (t && t->n && bpf_map__value_size(rt->maps[i]) / 8 == t->n)
-			return rt->maps[i];
-		if (!first)
-			first = rt->maps[i];
-	}
-	if (first)
-		return first;
+/* The stack-trace map for stacks of @t: the one whose depth is the stack
+ * limit, else any that fits; resources.maps first, then whatever maps the
+ * object has (codegen may make its own). */
+static struct bpf_map *stack_map(struct rt *rt, const struct type *t, bool build_id)
+{
+	struct bpf_map *best = NULL, *m;
+	int best_fit = 0;
+
 	bpf_object__for_each_map(m, rt->obj) {
-		if (bpf_map__type(m) != BPF_MAP_TYPE_STACK_TRACE)
-			continue;
-		if (t && t->n && bpf_map__value_size(m) / 8 == t->n)
-			return m;
-		if (!first)
-			first = m;
+		int fit = stack_map_fit(m, t, build_id);
+
+		if (fit > best_fit) {
+			best = m;
+			best_fit = fit;
+		}
 	}
-	return first;
+	return best;
 }
 
 static void put_stack(struct rt *rt, struct sbuf *b, const struct type *t, int64_t id, bool user,
 		      uint32_t pid)
 {
-	struct bpf_map *m = stack_map(rt, t);
 	enum stack_mode mode = t ? t->stack_mode : STACK_BPFTRACE;
-	uint32_t depth, key = (uint32_t)id;
+	bool build_id = user && mode == STACK_BUILD_ID;
+	struct bpf_map *m = stack_map(rt, t, build_id);
+	uint32_t key = (uint32_t)id, size, depth;
 	unsigned n = 0;
-	uint64_t *ips;
+	void *frames;
 
+	if (!m && build_id) {
+		/* no build-id map: print the addresses */
+		build_id = false;
+		m = stack_map(rt, t, false);
+	}
 	if (!m || id < 0) {
 		sbuf_putc(b, '\n');
 		return;
 	}
-	depth = bpf_map__value_size(m) / 8;
-	ips = xcalloc(depth ? depth : 1, sizeof(*ips));
-	if (bpf_map_lookup_elem(bpf_map__fd(m), &key, ips) == 0)
-		while (n < depth && (!t || !t->n || n < t->n) && ips[n])
-			n++;
-	sym_format_stack(rt->symctx, b, ips, n, mode, user, pid, 8);
-	free(ips);
+	size = bpf_map__value_size(m);
+	depth = size / (build_id ? sizeof(struct bpf_stack_build_id) : 8);
+	frames = xcalloc(1, size ? size : 1);
+	if (bpf_map_lookup_elem(bpf_map__fd(m), &key, frames) == 0) {
+		if (build_id) {
+			const struct bpf_stack_build_id *f = frames;
+
+			while (n < depth && (!t || !t->n || n < t->n) &&
+			       (f[n].status != BPF_STACK_BUILD_ID_EMPTY || f[n].ip))
+				n++;
+		} else {
+			const uint64_t *ips = frames;
+
+			while (n < depth && (!t || !t->n || n < t->n) && ips[n])
+				n++;
+		}
+	}
+	if (build_id)
+		sym_format_build_id_stack(b, frames, n);
+	else
+		sym_format_stack(rt->symctx, b, frames, n, mode, user, pid, 8);
+	free(frames);
 }
 
 static void cb_kstack(void *cookie, struct sbuf *b, const struct type *t, int64_t id)
@@ -110,6 +132,7 @@ void rt_sym_init(struct rt *rt)
 	const struct resources *res = rt->res;
 
 	rt->symctx = sym_ctx_new(NULL, NULL);
+	sym_ctx_set_debug_info(rt->symctx, !res->cfg.hide_debug_info);
 	/* bpftrace falls back to the probe's binary when a pid's mappings are gone */
 	for (size_t i = 0; i < res->probes.n; i++) {
 		const struct probe_info *pi = res->probes.v[i];
