@@ -7,7 +7,15 @@
  * is replaced or deleted. All addresses are ELF virtual addresses (st_value,
  * p_vaddr) unless a name says "offset", which means a byte offset in the file
  * (what the kernel's uprobe interface and libbpf's
- * bpf_program__attach_uprobe_opts() take). */
+ * bpf_program__attach_uprobe_opts() take).
+ *
+ * bpftrace's rules the callers apply on top: a function with size 0 may only
+ * be probed at offset 0, and only with --unsafe ("Could not determine
+ * boundary for _init (symbol has size 0)"); func+off needs off < size
+ * ("Offset outside the function bounds ('f' size is N)"); a raw address
+ * outside every function fails in safe mode ("Could not resolve address:
+ * /bin/bash:0xa"); a file that is not ELF (-ENOEXEC) can still be probed at
+ * a raw address with --unsafe, the address then being the file offset. */
 #ifndef SCRY_PROBES_UELF_H
 #define SCRY_PROBES_UELF_H
 
