@@ -54,11 +54,25 @@ bool parse_attach_fill(struct ast_ctx *cx, const struct parse_opts *o, struct as
 			size_t j = i + 1;
 			uint64_t n = 0;
 
+			bool overflow = false;
+
 			while (j < len && isdigit((unsigned char)raw[j]) && !(j == i + 1 && raw[j] == '0')) {
-				n = n * 10 + (uint64_t)(raw[j] - '0');
-				if (n > UINT32_MAX)
-					n = UINT32_MAX;
+				unsigned d = (unsigned)(raw[j] - '0');
+
+				if (n > (UINT64_MAX - d) / 10)
+					overflow = true;
+				else
+					n = n * 10 + d;
 				j++;
+			}
+			if (overflow) {
+				diag_error(cx->diag, ap->loc,
+					   "positional parameter is not valid: overflow error, maximum "
+					   "value is %llu: %.*s",
+					   (unsigned long long)UINT64_MAX, (int)(j - i - 1), raw + i + 1);
+				ok = false;
+				i = j - 1;
+				continue;
 			}
 			if (j == i + 1) {
 				if (i + 1 < len) {

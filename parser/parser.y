@@ -59,9 +59,19 @@ static void scry_error(struct lex_loc *loc, struct pstate *ps, const char *msg)
 	diag_error(ps->cx->diag, lex_loc_to_loc(ps->lx, *loc), "syntax: %s", msg);
 }
 
+/* Also tracks the statement of the last syntax error: it ends with the token after
+ * the next ';', '{' or '}' (the one after, because the actions of the statement run
+ * with its ';' as the lookahead). */
 static int scry_lex(union lex_val *val, struct lex_loc *loc, struct pstate *ps)
 {
-	return lex_next(ps->lx, val, loc);
+	int tok;
+
+	if (ps->err_stmt_ending)
+		ps->in_err_stmt = ps->err_stmt_ending = false;
+	tok = lex_next(ps->lx, val, loc);
+	if (ps->in_err_stmt && (tok == ';' || tok == '{' || tok == '}'))
+		ps->err_stmt_ending = true;
+	return tok;
 }
 
 #define X(n, s) _Static_assert((int)TOK_##n == (int)LEX_##n, "token " #n);
@@ -106,8 +116,8 @@ static struct ast_node *for_new(struct pstate *ps, struct lex_loc l, const char 
 static struct ast_node *ternary_new(struct pstate *ps, struct lex_loc l, struct ast_node *c,
 				    struct ast_node *a, struct ast_node *b);
 static struct ast_node *addr_new(struct pstate *ps, struct lex_loc l, struct ast_node *e);
-static struct ast_node *incdec_new(struct pstate *ps, struct lex_loc l, enum ast_op op,
-				   struct ast_node *e, bool is_postfix);
+static struct ast_node *incdec_new(struct pstate *ps, struct lex_loc l, struct lex_loc err_loc,
+				   enum ast_op op, struct ast_node *e, bool is_postfix);
 static struct ast_node *offsetof_new(struct pstate *ps, struct lex_loc l, struct ast_node *typ,
 				     struct ast_node *fields);
 static struct ast_node *tuple_new(struct pstate *ps, struct lex_loc l, struct ast_node *elems);
@@ -252,6 +262,7 @@ config
 			perr(ps, L(@1), "syntax: duplicate config block");
 		} else {
 			ps->seen_config = true;
+			ps->seen_preamble = true;
 			$$ = $4.head;
 			if (!$$) /* an empty config block: nothing to keep */
 				$$ = NULL;
@@ -291,6 +302,7 @@ import
 	: KW_IMPORT STRING ';' {
 		$$ = ast_new(CX, AST_IMPORT, L(@$));
 		$$->include.path = $2.s;
+		ps->seen_preamble = true;
 		if (ps->seen_main) {
 			perr(ps, L(@$), "syntax: root imports must appear before probes and functions");
 			$$ = NULL;
@@ -440,7 +452,6 @@ simple_stmt
 	| KW_LET VAR ':' type { $$ = let_new(ps, @$, $2.s, @2, $4, NULL); }
 	| KW_LET VAR '=' expr { $$ = let_new(ps, @$, $2.s, @2, NULL, $4); }
 	| KW_LET VAR ':' type '=' expr { $$ = let_new(ps, @$, $2.s, @2, $4, $6); }
-	| VAR ':' type '=' expr { $$ = let_new(ps, @$, $1.s, @1, $3, $5); }
 	| KW_RETURN { $$ = jump_new(ps, @$, JUMP_RETURN, NULL); }
 	| KW_RETURN expr { $$ = jump_new(ps, @$, JUMP_RETURN, $2); }
 	| KW_BREAK { $$ = jump_new(ps, @$, JUMP_BREAK, NULL); }
@@ -556,8 +567,8 @@ unary_ns
 	| '~' unary { $$ = ast_un(CX, L(@$), AST_OP_BNOT, $2, false); }
 	| '*' unary { $$ = ast_un(CX, L(@$), AST_OP_DEREF, $2, false); }
 	| '&' unary { $$ = addr_new(ps, @$, $2); }
-	| OP_INC unary { $$ = incdec_new(ps, @$, AST_OP_INC, $2, false); }
-	| OP_DEC unary { $$ = incdec_new(ps, @$, AST_OP_DEC, $2, false); }
+	| OP_INC unary { $$ = incdec_new(ps, @$, @2, AST_OP_INC, $2, false); }
+	| OP_DEC unary { $$ = incdec_new(ps, @$, @2, AST_OP_DEC, $2, false); }
 	| CAST_LPAREN type ')' unary {
 		$$ = ast_new(CX, AST_CAST, L(@$));
 		$$->cast.typ = $2;
@@ -592,8 +603,8 @@ postfix
 		$$->index.e = $1;
 		$$->index.index = $3;
 	}
-	| postfix OP_INC { $$ = incdec_new(ps, @$, AST_OP_INC, $1, true); }
-	| postfix OP_DEC { $$ = incdec_new(ps, @$, AST_OP_DEC, $1, true); }
+	| postfix OP_INC { $$ = incdec_new(ps, @$, @2, AST_OP_INC, $1, true); }
+	| postfix OP_DEC { $$ = incdec_new(ps, @$, @2, AST_OP_DEC, $1, true); }
 	;
 
 primary
@@ -746,6 +757,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct pstate *ps)
 
 	ps->n_syntax_errors++;
 	ps->last_error_off = yypcontext_location(ctx)->off;
+	ps->in_err_stmt = true;
+	ps->err_stmt_ending = false;
 	if (lex_tokens_since_error(ps->lx) <= 1)
 		return 0;
 	if (n <= 4) {
@@ -781,14 +794,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct pstate *ps)
 
 /* ---- node builders used by the actions ---- */
 
-/* An error found by an action. Quiet while bison recovers from a syntax error, and
- * for constructs that start at or before the last syntax error: such errors are
- * usually consequences of the syntax error. */
+/* An error found by an action. Quiet while bison recovers from a syntax error, in
+ * the rest of the statement of a syntax error and for constructs that start at or
+ * before the last syntax error: such errors are usually its consequences. */
 static void perr(struct pstate *ps, struct loc loc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ps->recovering || (ps->n_syntax_errors && loc.off <= ps->last_error_off))
+	if (ps->recovering || ps->in_err_stmt ||
+	    (ps->n_syntax_errors && loc.off <= ps->last_error_off))
 		return;
 	va_start(ap, fmt);
 	diag_vmsg(ps->cx->diag, DIAG_ERROR, loc, fmt, ap);
@@ -836,7 +850,7 @@ static struct ast_node *bool_new(struct pstate *ps, struct lex_loc l, bool v)
 
 static void check_c_order(struct pstate *ps, struct ast_node *n)
 {
-	if (ps->seen_main)
+	if (ps->seen_main || ps->seen_preamble)
 		perr(ps, n->loc,
 			   "syntax: C definitions must appear before probes and functions");
 }
@@ -1061,11 +1075,12 @@ static struct ast_node *addr_new(struct pstate *ps, struct lex_loc l, struct ast
 	return ast_un(CX, L(l), AST_OP_ADDR, e, false);
 }
 
-static struct ast_node *incdec_new(struct pstate *ps, struct lex_loc l, enum ast_op op,
-				   struct ast_node *e, bool is_postfix)
+/* @err_loc: the operand of a prefix ++, the operator of a postfix one (as bpftrace) */
+static struct ast_node *incdec_new(struct pstate *ps, struct lex_loc l, struct lex_loc err_loc,
+				   enum ast_op op, struct ast_node *e, bool is_postfix)
 {
 	if (e->kind != AST_VAR && e->kind != AST_MAP)
-		perr(ps, e->loc, "syntax: increment/decrement requires a variable or map");
+		perr(ps, L(err_loc), "syntax: increment/decrement requires a variable or map");
 	return ast_un(CX, L(l), op, e, is_postfix);
 }
 

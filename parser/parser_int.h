@@ -16,9 +16,12 @@ struct pstate {
 	struct ast_node *program;
 	bool seen_main;     /* a probe, fn, macro or map declaration was parsed */
 	bool seen_config;
+	bool seen_preamble; /* a config block or a root import was parsed */
 	unsigned n_syntax_errors;
 	bool recovering;    /* bison is recovering from a syntax error */
 	uint32_t last_error_off; /* offset of the token of the last syntax error */
+	bool in_err_stmt;   /* still in the statement of the last syntax error */
+	bool err_stmt_ending;
 };
 
 /* Fills the attach fields of @ap (an AST_ATTACH whose loc is set) from @raw: label,

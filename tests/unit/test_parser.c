@@ -152,7 +152,7 @@ static void test_statements(void)
 	check_expr("_ = f()", "assign\n  discard\n  call f\n");
 	check_expr("let $x", "let\n  variable $x\n");
 	check_expr("let $x: uint32 = 5", "let\n  variable $x\n  type uint32\n  init\n    int 5\n");
-	check_expr("$y: string[8] = \"a\"", "let\n  variable $y\n  type string[8]\n  init\n    string \"a\"\n");
+	check_expr("let $y: string[8] = \"a\"", "let\n  variable $y\n  type string[8]\n  init\n    string \"a\"\n");
 	check_expr("return 1", "jump return\n  int 1\n");
 	check_expr("if ($x) { 1 } else if ($y) { 2 } else { 3 }",
 		   "if\n  variable $x\n  block\n    expr_stmt\n      int 1\n  else\n    if\n"
