@@ -86,10 +86,13 @@ struct ast_node {
 		/* AST_ASSIGN: lhs is AST_VAR, AST_MAP, AST_DISCARD, AST_FIELD, AST_INDEX,
 		 * AST_UNOP(deref). op != AST_OP_NONE for compound assignment (+= ...). */
 		struct { struct ast_node *lhs, *rhs; enum ast_op op; } assign;
-		/* AST_LET: let $x [: type] [= init]; also `$x: type = init` */
+		/* AST_LET: let $x [: type] [= init]; typ is an AST_TYPE or an AST_TYPEOF
+		 * (let $x: typeof($y)). Also the parameters of AST_FUNC_DEF. */
 		struct { struct ast_node *var, *typ, *init; } let;
 		/* AST_IF and AST_TERNARY: els may be NULL for if; for AST_IF, els is an
-		 * AST_BLOCK or an AST_IF (else if) */
+		 * AST_BLOCK or an AST_IF (else if). An AST_IF is also an expression
+		 * (print(if ($x) { 1 } else { 2 }), or the value of a block); its
+		 * branches are then AST_BLOCK_EXPR when they have a value. */
 		struct { struct ast_node *cond, *then, *els; } cond;
 		/* AST_WHILE: cond + body; AST_UNROLL: cond is the count expression */
 		struct { struct ast_node *cond, *body; } loop;
@@ -134,7 +137,7 @@ struct ast_node {
 		struct { struct ast_node *e, *index; } index;
 		/* AST_TUPLE_INDEX: e.N */
 		struct { struct ast_node *e; uint32_t idx; } tindex;
-		/* AST_CAST: (typ)e */
+		/* AST_CAST: (typ)e; typ is an AST_TYPE or an AST_TYPEOF */
 		struct { struct ast_node *typ, *e; } cast;
 		/* AST_TUPLE / AST_RECORD: elements (AST_NAMED for records) */
 		struct { struct ast_node *elems; } tuple;
