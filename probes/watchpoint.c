@@ -78,8 +78,10 @@ static int wp_attach(struct bpf_program *prog, const struct probe_target *t, str
 	for (mode = mode ? mode + 1 : ""; *mode; mode++)
 		attr.bp_type |= *mode == 'r' ? HW_BREAKPOINT_R : *mode == 'w' ? HW_BREAKPOINT_W
 										: HW_BREAKPOINT_X;
+	/* The process comes from -p (expand) or -c (the runtime fills t->pid
+	 * once the child exists); a system-wide watchpoint makes no sense. */
 	if (t->pid <= 0)
-		return -EINVAL;
+		return -ESRCH;
 	fd = (int)syscall(__NR_perf_event_open, &attr, t->pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
