@@ -75,6 +75,8 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 		return t;
 	}
 	case BI_ARGS:
+		if (ci->n == 1) /* ctx */
+			return LLVMBuildPtrToInt(g->b, g->ctxp, g->i64, "");
 		return g->ctxp;
 	case BI_ARG:
 		if (pc && pc->kind == PCTX_RAW_TP)

@@ -386,7 +386,7 @@ static LLVMValueRef incdec(struct cg *g, struct ast_node *n)
 		cg_error(g, n->loc, "unsupported operand for %s", ast_op_names[n->un.op]);
 		return cg_i64(g, 0);
 	}
-	one = LLVMConstInt(cg_ltype(g, t), 1, 0);
+	one = LLVMConstInt(cg_ltype(g, t), t->kind == TY_POINTER && t->elem && t->elem->size ? t->elem->size : 1, 0);
 	if (e->kind == AST_VAR) {
 		LLVMValueRef p = cg_var_ptr(g, e->var.info);
 

@@ -24,13 +24,6 @@ static const char *probe_type_name(struct sema *s)
 	return t && t->ops ? t->ops->name : "";
 }
 
-static bool is_uprobe(struct sema *s)
-{
-	const char *pt = probe_type_name(s);
-
-	return !strcmp(pt, "uprobe") || !strcmp(pt, "uretprobe") || !strcmp(pt, "usdt");
-}
-
 const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum builtin_fn fn)
 {
 	struct ast_node *n = *np, *c;
@@ -125,7 +118,17 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 		t = sema_ty_simple(s, TY_USERNAME, 8);
 		break;
 	case BI_CURTASK: {
-		const struct type *ts = sema_btf_type(s, "struct task_struct");
+		struct ast_node fake = { 0 };
+		const struct type *ts;
+		bool saved = s->is_discovery;
+
+		/* a task_struct defined in the program wins over the kernel's */
+		fake.kind = AST_TYPE;
+		fake.loc = n->loc;
+		fake.typ.base = "struct task_struct";
+		s->is_discovery = true;
+		ts = sema_ty_resolve(s, &fake);
+		s->is_discovery = saved;
 
 		t = ts ? sema_ty_ptr(s, ts, AS_KERNEL) : sema_ty_int(s, 8, false);
 		break;
@@ -137,10 +140,7 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 		str_lit(s, np, probe_type_name(s));
 		return (*np)->type;
 	case BI_FUNC:
-		if (is_uprobe(s)) {
-			t = sema_ty_simple(s, TY_USYM, 16);
-			break;
-		}
+		/* every expanded target is its own program: the name is a constant */
 		str_lit(s, np, tg && tg->func ? tg->func : "");
 		return (*np)->type;
 	case BI_ARGS:

@@ -188,6 +188,12 @@ static const struct type *parse_spec(struct cparse *c, bool *is_char)
 		return sema_ty_void(c->s);
 	if (!strcmp(c->tok, "bool") || !strcmp(c->tok, "_Bool"))
 		return sema_ty_bool(c->s);
+	if (!strcmp(c->tok, "float") || !strcmp(c->tok, "double")) {
+		/* no floating point in BPF: opaque bytes */
+		struct type *f = sema_ty_new(c->s, TY_NONE, !strcmp(c->tok, "float") ? 4 : 8);
+
+		return f;
+	}
 	{
 		struct ast_node fake = { 0 };
 		const struct type *r = find_named(c->s, c->tok);
@@ -257,11 +263,65 @@ static const struct type *parse_declarator(struct cparse *c, const struct type *
 	return t;
 }
 
+struct cfield {
+	const char *name;
+	const struct type *type;
+	uint32_t width; /* bitfield width, 0 = not a bitfield */
+};
+
+/* C layout of @nf fields into @st; @packed: no padding (align 1). */
+static void layout(struct cparse *c, struct type *st, const struct cfield *cf, uint32_t nf, bool packed)
+{
+	bool is_union = st->kind == TY_UNION;
+	uint32_t bits = 0, align = 1, max_size = 0, size;
+
+	st->fields = arena_alloc(c->s->a, sizeof(*st->fields) * (nf ? nf : 1));
+	st->n_fields = nf;
+	for (uint32_t i = 0; i < nf; i++) {
+		struct type_field *f = &st->fields[i];
+		const struct type *ft = cf[i].type;
+		uint32_t al = packed ? 1 : ft->align ? ft->align : 1;
+
+		if (al > 8)
+			al = 8;
+		memset(f, 0, sizeof(*f));
+		f->name = cf[i].name;
+		f->type = ft;
+		if (is_union) {
+			f->bit_size = cf[i].width;
+		} else if (cf[i].width) {
+			uint32_t unit = ft->size * 8;
+			uint32_t start = bits / unit * unit;
+
+			if (bits + cf[i].width > start + unit)
+				start += unit;
+			if (bits < start)
+				bits = start;
+			f->offset = start / 8;
+			f->bit_offset = bits - start;
+			f->bit_size = cf[i].width;
+			bits += cf[i].width;
+		} else {
+			bits = (bits + al * 8 - 1) / (al * 8) * (al * 8);
+			f->offset = bits / 8;
+			bits += ft->size * 8;
+		}
+		if (ft->size > max_size)
+			max_size = ft->size;
+		if (al > align)
+			align = al;
+	}
+	size = is_union ? max_size : (bits + 7) / 8;
+	st->size = (size + align - 1) / align * align;
+	st->align = align;
+}
+
 static const struct type *parse_record(struct cparse *c, bool is_union, const char *tag)
 {
 	struct type *st = sema_ty_new(c->s, is_union ? TY_UNION : TY_STRUCT, 0);
-	struct type_field fields[256];
-	uint32_t nf = 0, bits = 0, align = 1, max_size = 0;
+	struct cfield fields[256];
+	uint32_t nf = 0;
+	bool packed = false;
 
 	if (tag) {
 		/* register early so self-referencing pointers resolve */
@@ -280,30 +340,18 @@ static const struct type *parse_record(struct cparse *c, bool is_union, const ch
 			return NULL;
 		if (accept(c, ";")) {
 			/* anonymous struct/union member */
-			uint32_t al = base->align ? base->align : 1;
-
-			bits = is_union ? 0 : (bits + al * 8 - 1) / (al * 8) * (al * 8);
 			if (nf < 256) {
 				fields[nf].name = str_intern0(c->s->a, "");
 				fields[nf].type = base;
-				fields[nf].offset = bits / 8;
-				fields[nf].bit_offset = 0;
-				fields[nf].bit_size = 0;
-				fields[nf].is_data_loc = false;
+				fields[nf].width = 0;
 				nf++;
 			}
-			if (!is_union)
-				bits += base->size * 8;
-			if (base->size > max_size)
-				max_size = base->size;
-			if (al > align)
-				align = al;
 			continue;
 		}
 		do {
 			const char *name = NULL;
 			const struct type *ft = parse_declarator(c, base, is_char, &name);
-			uint32_t al, width = 0;
+			uint32_t width = 0;
 
 			if (!ft)
 				return NULL;
@@ -311,40 +359,12 @@ static const struct type *parse_record(struct cparse *c, bool is_union, const ch
 				next(c);
 				width = strtoul(c->tok, NULL, 0);
 			}
-			al = ft->align ? ft->align : 1;
-			if (al > 8)
-				al = 8;
-			if (nf >= 256)
-				continue;
-			memset(&fields[nf], 0, sizeof(fields[nf]));
-			fields[nf].name = name;
-			fields[nf].type = ft;
-			if (is_union) {
-				fields[nf].offset = 0;
-				if (width)
-					fields[nf].bit_size = width;
-			} else if (width) {
-				uint32_t unit = ft->size * 8;
-				uint32_t start = bits / unit * unit;
-
-				if (bits + width > start + unit)
-					start += unit;
-				if (bits < start)
-					bits = start;
-				fields[nf].offset = start / 8;
-				fields[nf].bit_offset = bits - start;
-				fields[nf].bit_size = width;
-				bits += width;
-			} else {
-				bits = (bits + al * 8 - 1) / (al * 8) * (al * 8);
-				fields[nf].offset = bits / 8;
-				bits += ft->size * 8;
+			if (nf < 256) {
+				fields[nf].name = name;
+				fields[nf].type = ft;
+				fields[nf].width = width;
+				nf++;
 			}
-			if (ft->size > max_size)
-				max_size = ft->size;
-			if (al > align)
-				align = al;
-			nf++;
 		} while (!c->bad && accept(c, ","));
 		if (!strcmp(peek(c), "}"))
 			continue; /* the last ';' may be missing */
@@ -353,16 +373,22 @@ static const struct type *parse_record(struct cparse *c, bool is_union, const ch
 			return NULL;
 		}
 	}
-	{
-		uint32_t size = is_union ? max_size : (bits + 7) / 8;
+	/* __attribute__((packed)) ... after the body */
+	while (!strcmp(peek(c), "__attribute__")) {
+		int depth = 0;
 
-		size = (size + align - 1) / align * align;
-		st->size = size;
-		st->align = align;
+		next(c);
+		do {
+			next(c);
+			if (!strcmp(c->tok, "("))
+				depth++;
+			else if (!strcmp(c->tok, ")"))
+				depth--;
+			else if (!strcmp(c->tok, "packed") || !strcmp(c->tok, "__packed__"))
+				packed = true;
+		} while (depth > 0 && c->tok[0]);
 	}
-	st->fields = arena_alloc(c->s->a, sizeof(*st->fields) * (nf ? nf : 1));
-	memcpy(st->fields, fields, sizeof(*fields) * nf);
-	st->n_fields = nf;
+	layout(c, st, fields, nf, packed);
 	return st;
 }
 
@@ -475,8 +501,11 @@ void sema_cdef(struct sema *s, struct ast_node *def)
 			}
 			if (!strcmp(peek(&c), "{"))
 				parse_record(&c, is_union, tag[0] ? tag : NULL);
-			/* trailing declarators are ignored */
-			while (*peek(&c) && strcmp(peek(&c), ";"))
+			/* trailing declarators are ignored; the next definition may
+			 * follow without a ';' */
+			while (*peek(&c) && strcmp(peek(&c), ";") && strcmp(peek(&c), "struct") &&
+			       strcmp(peek(&c), "union") && strcmp(peek(&c), "enum") &&
+			       strcmp(peek(&c), "typedef"))
 				next(&c);
 			continue;
 		}

@@ -1,6 +1,7 @@
 /* config.c — the program's options: defaults, then BPFTRACE_* environment
  * variables, then the config = { ... } block (later wins). Unknown keys are
  * errors, as in bpftrace. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -163,8 +164,22 @@ void sema_config(struct sema *s)
 			r = config_set(s, it->config.key, false, 0, v->ident.name);
 		else
 			r = -2;
+		if (r == -1 && !strncasecmp(it->config.key, "BPFTRACE_", 9)) {
+			char low[64];
+			size_t i;
+
+			for (i = 0; it->config.key[9 + i] && i + 1 < sizeof(low); i++)
+				low[i] = tolower((unsigned char)it->config.key[9 + i]);
+			low[i] = 0;
+			if (v->kind == AST_INT)
+				r = config_set(s, low, true, v->num.v, NULL);
+			else if (v->kind == AST_STR)
+				r = config_set(s, low, false, 0, v->str.s);
+			else if (v->kind == AST_IDENT)
+				r = config_set(s, low, false, 0, v->ident.name);
+		}
 		if (r == -1)
-			sema_err(s, it->loc, "Unrecognized config variable: %s", it->config.key);
+			sema_err(s, it->loc, "%s: not a known configuration option", it->config.key);
 		else if (r == -2)
 			sema_err(s, v->loc, "Invalid value for %s", it->config.key);
 	}

@@ -32,6 +32,8 @@ bool sema_unify(struct sema *s, struct type *stored, const struct type *t)
 {
 	if ((stored->kind == TY_INT || stored->kind == TY_ENUM) && (t->kind == TY_INT || t->kind == TY_ENUM))
 		return true;
+	if (stored->kind == TY_POINTER && t->kind == TY_POINTER)
+		return true;
 	if (stored->kind != t->kind)
 		return false;
 	switch (t->kind) {

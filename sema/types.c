@@ -226,6 +226,8 @@ static const struct type *incdec(struct sema *s, struct ast_node *n)
 		}
 		e->var.info = v;
 		e->type = v->type;
+		if (v->type && v->type->kind == TY_POINTER)
+			return v->type;
 		if (!v->type || !sema_ty_is_int(v->type)) {
 			sema_err(s, n->loc, "The %s operator must be applied to an integer", ast_op_names[n->un.op]);
 			return NULL;
@@ -577,6 +579,18 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 			return lit->type;
 		}
 	}
+	if (!strcmp(n->ident.name, "ctx")) {
+		struct ast_node *c = ast_new(s->cx, AST_CALL, n->loc);
+		struct call_info *ci;
+
+		c->call.name = n->ident.name;
+		c->next = n->next;
+		*np = c;
+		ci = sema_call_info(s, c, BI_ARGS);
+		ci->n = 1; /* the raw context pointer */
+		c->type = sema_ty_ptr(s, sema_ty_void(s), AS_KERNEL);
+		return c->type;
+	}
 	if (!strncmp(n->ident.name, "__builtin_", 10))
 		n->ident.name = str_intern0(s->a, n->ident.name + 10);
 	fn = sema_builtin_lookup(n->ident.name);
@@ -672,6 +686,32 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 		t = unop(s, np);
 		n = *np;
 		break;
+	case AST_IF: {
+		/* if (c) { a } else { b } used as a value: a ternary of block values */
+		struct ast_node *arms[2] = { n->cond.then, n->cond.els };
+
+		if (!n->cond.els) {
+			sema_err(s, n->loc, "if expression requires an else branch");
+			return NULL;
+		}
+		for (int i = 0; i < 2; i++) {
+			struct ast_node *b = arms[i];
+
+			if (b->kind == AST_BLOCK) {
+				struct ast_node **last = NULL;
+
+				for (struct ast_node **sp = &b->block.stmts; *sp; sp = &(*sp)->next)
+					last = sp;
+				b->kind = AST_BLOCK_EXPR;
+				if (last && (*last)->kind == AST_EXPR_STMT) {
+					b->block.expr = (*last)->stmt.expr;
+					*last = NULL;
+				}
+			}
+		}
+		n->kind = AST_TERNARY;
+		return sema_expr(s, np);
+	}
 	case AST_TERNARY:
 		cond_expr(s, &n->cond.cond);
 		if (!sema_expr(s, &n->cond.then) || !sema_expr(s, &n->cond.els))
@@ -821,6 +861,8 @@ static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v,
 				goto mismatch;
 			if (vt->kind == TY_INT && !vt->is_signed && t->is_signed && !is_flex_literal(*rhs))
 				vt->is_signed = true;
+		} else if (vt->kind == TY_POINTER && (t->kind == TY_POINTER || sema_ty_is_int(t))) {
+			/* pointers convert freely, as in C */
 		} else if (vt->kind == TY_TUPLE && t->kind == TY_TUPLE && vt->n_fields == t->n_fields) {
 			/* widen string members */
 			bool changed = false;
@@ -918,7 +960,27 @@ static void let(struct sema *s, struct ast_node *n)
 		sema_err(s, var->loc, "Variable %s was already declared. Variable shadowing is not allowed.",
 			 var->var.name);
 	}
-	if (n->let.typ) {
+	if (n->let.typ && n->let.typ->kind == AST_TYPEOF) {
+		struct ast_node *a = n->let.typ->size.arg;
+
+		t = NULL;
+		if (a->kind == AST_IDENT) {
+			/* typeof(size_t): a type name parsed as an identifier */
+			struct ast_node fake = { 0 };
+			bool saved = s->is_discovery;
+
+			fake.kind = AST_TYPE;
+			fake.loc = a->loc;
+			fake.typ.base = a->ident.name;
+			s->is_discovery = true;
+			t = sema_ty_resolve(s, &fake);
+			s->is_discovery = saved;
+		}
+		if (!t)
+			t = a->kind == AST_TYPE ? sema_ty_resolve(s, a) : sema_expr(s, &n->let.typ->size.arg);
+		if (t)
+			t = sema_ty_storage(s, t);
+	} else if (n->let.typ) {
 		t = sema_ty_resolve(s, n->let.typ);
 		if (t)
 			t = sema_ty_storage(s, t);
