@@ -25,11 +25,18 @@
 #include "probes/probe.h"
 #include "runtime/rt_int.h"
 
-/* The one piece of global state (STYLE 3.5): set by the SIGINT/SIGTERM
- * handler, which gets no context pointer; read by the event loop. rt_nsig
- * counts signals so a SIGINT during shutdown can end the process at once. */
+/* The one piece of global state (STYLE 3.5): flags set by signal handlers,
+ * which get no context pointer, and read by the event loop. rt_stop: SIGINT/
+ * SIGTERM asked to stop; rt_in_shutdown: a SIGINT now ends the process at
+ * once; rt_sigusr1: run the self:signal:SIGUSR1 programs. */
 static volatile sig_atomic_t rt_stop;
 static volatile sig_atomic_t rt_in_shutdown;
+static volatile sig_atomic_t rt_sigusr1;
+
+static void rt_on_sigusr1(int sig)
+{
+	rt_sigusr1 = 1;
+}
 
 static void rt_on_signal(int sig)
 {
@@ -290,7 +297,33 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	return err;
 }
 
-/* ---- begin/end ---- */
+/* ---- begin/end/self ---- */
+
+/* self:signal probes are run by the runtime on SIGUSR1, never attached. */
+static bool is_self(const struct probe_info *pi)
+{
+	return pi->target && pi->target->ops && pi->target->ops->name &&
+	       strcmp(pi->target->ops->name, "self") == 0;
+}
+
+/* Test-runs every self:signal program (SIGUSR1 arrived). */
+static void rt_run_self(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->res->probes.n; i++) {
+		const struct probe_info *pi = rt->res->probes.v[i];
+		struct bpf_program *prog;
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		if (!is_self(pi))
+			continue;
+		prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name);
+		if (prog && bpf_program__fd(prog) >= 0 &&
+		    bpf_prog_test_run_opts(bpf_program__fd(prog), &topts)) {
+			fflush(rt->out);
+			fprintf(stderr, "ERROR: Failed to run signal probe\n");
+		}
+	}
+}
 
 static int cmp_order(const void *a, const void *b)
 {
@@ -416,7 +449,8 @@ static int rt_attach_all(struct rt *rt)
 			const struct probe_info *pi = res->probes.v[i];
 			int r;
 
-			if (pi->is_begin || pi->is_end || attach_reverse(pi) != (pass == 1))
+			if (pi->is_begin || pi->is_end || is_self(pi) ||
+			    attach_reverse(pi) != (pass == 1))
 				continue;
 			if (rt_stop) {
 				rt_detach_all(rt);
@@ -477,6 +511,10 @@ static void rt_poll(struct rt *rt, bool drain)
 			break;
 		if (o->pid > 0 && !pid_alive(o->pid))
 			break;
+		if (rt_sigusr1) {
+			rt_sigusr1 = 0;
+			rt_run_self(rt);
+		}
 	}
 }
 
@@ -512,8 +550,8 @@ static void rt_fini(struct rt *rt)
 int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res)
 {
 	struct rt rt = { 0 };
-	struct sigaction sa = { 0 }, old_int, old_term;
-	unsigned n_begin = 0, n_end = 0;
+	struct sigaction sa = { 0 }, old_int, old_term, old_usr1;
+	unsigned n_begin = 0, n_end = 0, n_self = 0;
 	int n_attached = 0, status = 1, err, ncpus;
 	bool has_attachable = false;
 
@@ -542,6 +580,10 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	sa.sa_flags = 0; /* no SA_RESTART: epoll_wait must return on a signal */
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	rt_sigusr1 = 0;
+	sa.sa_handler = rt_on_sigusr1;
+	sigaction(SIGUSR1, &sa, &old_usr1);
+	sa.sa_handler = rt_on_signal;
 
 	if (rt_load(&rt, obj, size))
 		goto out;
@@ -571,6 +613,8 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 
 		if (pi->is_end)
 			n_end++;
+		else if (is_self(pi))
+			n_self++;
 		else if (!pi->is_begin)
 			has_attachable = true;
 	}
@@ -587,7 +631,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 		goto out;
 	}
 
-	if (n_attached + n_begin + n_end == 0) {
+	if (n_attached + n_begin + n_end + n_self == 0) {
 		fprintf(stderr, "ERROR: Attachment failed for all probes.\n");
 		goto out;
 	}
@@ -596,7 +640,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	rt_sym_preload(&rt, o->pid);
 
 	if (!o->quiet) {
-		unsigned total = (unsigned)n_attached + n_begin + n_end;
+		unsigned total = (unsigned)n_attached + n_begin + n_end + n_self;
 
 		if (o->json) {
 			fprintf(rt.out, "{\"type\": \"attached_probes\", \"count\": %u, "
@@ -615,7 +659,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	}
 
 	/* Only begin/end probes: the program ends once begin's events are out. */
-	rt_poll(&rt, !has_attachable || n_attached == 0);
+	rt_poll(&rt, n_self == 0 && (!has_attachable || n_attached == 0));
 
 	/* ---- shutdown ---- */
 	rt_in_shutdown = 1;
@@ -644,5 +688,6 @@ out:
 	fflush(rt.out);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGUSR1, &old_usr1, NULL);
 	return status;
 }
