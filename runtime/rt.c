@@ -59,8 +59,9 @@ static int rt_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 {
 	if (!rt_debug_libbpf)
 		return 0;
-	fprintf(stderr, "[%s] ", level == LIBBPF_WARN ? "WARN" : level == LIBBPF_INFO ? "INFO" : "DEBUG");
-	return vfprintf(stderr, fmt, ap);
+	/* bpftrace prints libbpf's messages on stdout */
+	printf("[%s] ", level == LIBBPF_WARN ? "WARN" : level == LIBBPF_INFO ? "INFO" : "DEBUG");
+	return vprintf(fmt, ap);
 }
 
 /* ---- ring buffer size ---- */
