@@ -114,10 +114,14 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		return -EINVAL;
 	}
 	if (!probe_has_wildcard(func) && !(mod && probe_has_wildcard(mod))) {
+		const char *name = mod ? arena_printf(a, "%s:%s", mod, func) : func;
+
 		t = probe_target_new(a, ops, func, func,
-				     off ? arena_printf(a, "%s:%s+%llu", ops->name, func,
+				     off ? arena_printf(a, "%s:%s+%llu", ops->name, name,
 							(unsigned long long)off)
-					 : arena_printf(a, "%s:%s", ops->name, func));
+					 : arena_printf(a, "%s:%s", ops->name, name));
+		if (mod)
+			t->path = str_intern0(a, mod);
 		t->offset = off;
 		t->is_ret = is_ret;
 		ptrvec_push(out, t);
@@ -138,6 +142,8 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 					mod ? arena_printf(a, "%s:%s:%s", ops->name, all.v[i], colon + 1)
 					    : arena_printf(a, "%s:%s", ops->name, colon + 1));
 				t->is_ret = is_ret;
+				if (mod)
+					t->path = str_intern0(a, all.v[i]);
 				ptrvec_push(out, t);
 			}
 			*colon = ':';

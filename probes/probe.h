@@ -44,7 +44,7 @@ enum probe_ctx_kind {
 struct probe_target {
 	const struct probe_ops *ops;
 	const char *target;   /* "syscalls:sys_enter_openat", "vfs_read", "s:1", "" for begin */
-	const char *path;     /* binary for uprobe/usdt; module ("vmlinux") for
+	const char *path;     /* binary for uprobe/usdt; module ("vmlinux") for kprobe (when given),
 	                       * rawtracepoint/fentry/fexit; pin path for iter; else NULL */
 	const char *func;     /* function/event name part, for `func` and `probe` */
 	const char *full;     /* canonical full name as `probe` prints it: "tracepoint:syscalls:sys_enter_openat" */

@@ -481,6 +481,11 @@ static void test_fentry_misc(const struct probe_env *env)
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "kprobe/vfs_read", "kprobe section");
 	ok(expand(env, "k:vfs_read+16") == 0 && tgt(0)->offset == 16, "kprobe offset");
 	is_str(tgt(0)->full, "kprobe:vfs_read+16", "kprobe offset name");
+	ok(expand(env, "kprobe:vmlinux:vfs_read") == 0 && targets.n == 1, "kprobe module:func");
+	is_str(tgt(0)->full, "kprobe:vmlinux:vfs_read", "kprobe module in the name");
+	is_str(tgt(0)->target, "vfs_read", "kprobe module: target is the function");
+	ok(expand(env, "kprobe:xfs:*read*") == 0 && targets.n == 1, "kprobe module wildcard");
+	is_str(tgt(0)->full, "kprobe:xfs:xfs_file_read_iter", "kprobe module wildcard name");
 	ok(expand(env, "kr:vfs_read+16") == -EINVAL, "kretprobe offset rejected");
 	ok(expand(env, "kr:vfs_*") == 0 && targets.n == 3, "kretprobe wildcard");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "kretprobe/vfs_read", "kretprobe section");
