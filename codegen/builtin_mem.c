@@ -155,6 +155,69 @@ LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n)
 		LLVMBuildStore(g->b, pid, cg_gep(g, t, 8));
 		return t;
 	}
+	case BI_BUF: {
+		const struct type *t = n->type, *at = a->type;
+		uint32_t cap = t->size - 4;
+		LLVMValueRef buf = cg_tmp(g, t->size, "buf"), v = cg_expr(g, a), len;
+
+		cg_memset0(g, buf, t->size);
+		if (a->next && a->next->kind != AST_INT) {
+			LLVMValueRef n1 = cg_expr(g, a->next);
+			LLVMValueRef lt = LLVMBuildICmp(g->b, LLVMIntULT, n1, cg_i64(g, cap), "");
+
+			len = LLVMBuildSelect(g->b, lt, n1, cg_i64(g, cap), "");
+		} else {
+			len = cg_i64(g, cap);
+		}
+		LLVMSetAlignment(LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, len, g->i32, ""), buf), 1);
+		if (at->kind == TY_STRING || at->kind == TY_ARRAY) {
+			cg_memcpy(g, cg_gep(g, buf, 4), v, cap < at->size ? cap : at->size);
+		} else if (a->next && a->next->kind != AST_INT) {
+			LLVMValueRef args[3] = { cg_gep(g, buf, 4), LLVMBuildTrunc(g->b, len, g->i32, ""),
+						 LLVMBuildIntToPtr(g->b, v, g->ptr, "") };
+
+			/* variable size: bounded by the mask for the verifier */
+			args[1] = LLVMBuildAnd(g->b, args[1], cg_i32(g, 0xffff), "");
+			cg_helper(g, at->as == AS_USER ? BH_probe_read_user : at->as == AS_KERNEL ?
+				     BH_probe_read_kernel : BH_probe_read, g->i64, args, 3);
+		} else {
+			cg_probe_read(g, cg_gep(g, buf, 4), cap, v, at->as == AS_USER ? MEM_USER :
+				      at->as == AS_KERNEL ? MEM_KERNEL : MEM_ANY);
+		}
+		return buf;
+	}
+	case BI_STRFTIME:
+		return cg_expr(g, a->next);
+	case BI_NTOP: {
+		LLVMValueRef t = cg_tmp(g, 24, "inet"), fam, v;
+		struct ast_node *x = a->next ? a->next : a;
+
+		cg_memset0(g, t, 24);
+		v = cg_expr(g, x);
+		if (a->next)
+			fam = cg_expr(g, a);
+		else
+			fam = cg_i64(g, x->type->kind == TY_ARRAY && x->type->size == 16 ? 10 : 2);
+		LLVMBuildStore(g->b, fam, t);
+		if (cg_is_scalar(x->type)) {
+			if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) > 32)
+				v = LLVMBuildTrunc(g->b, v, g->i32, "");
+			LLVMSetAlignment(LLVMBuildStore(g->b, v, cg_gep(g, t, 8)), 1);
+		} else {
+			cg_memcpy(g, cg_gep(g, t, 8), v, x->type->size > 16 ? 16 : x->type->size);
+		}
+		return t;
+	}
+	case BI_MACADDR: {
+		LLVMValueRef t = cg_tmp(g, 8, "mac"), v = cg_expr(g, a);
+
+		cg_memset0(g, t, 8);
+		if (a->type->kind == TY_ARRAY)
+			cg_memcpy(g, t, v, 6);
+		else
+			cg_probe_read(g, t, 6, v, a->type->as == AS_USER ? MEM_USER : MEM_KERNEL);
+		return t;
+	}
 	case BI_KPTR:
 	case BI_UPTR:
 	case BI_STRERROR:

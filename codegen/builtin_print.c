@@ -95,6 +95,38 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 		event_buf(g, a);
 		event_send(g, a, ev);
 		break;
+	case BI_JOIN: {
+		/* up to n strings behind an array of pointers; stops at NULL */
+		const struct type *arr = a->args;
+		uint32_t elem = arr->elem->size;
+		LLVMValueRef base = cg_expr(g, n->call.args), slot = cg_tmp(g, 8, "argp");
+		LLVMBasicBlockRef done = cg_block(g, "join_done");
+		enum addrspace as = n->call.args->type->as;
+
+		ev = cg_gep(g, g->scratch_base, g->event_off);
+		cg_memset0(g, cg_gep(g, ev, 8), arr->size);
+		for (uint32_t i = 0; i < arr->n; i++) {
+			LLVMBasicBlockRef more = cg_block(g, "join_next");
+			LLVMValueRef p, args[3];
+
+			LLVMBuildStore(g->b, cg_i64(g, 0), slot);
+			cg_probe_read(g, slot, 8, LLVMBuildAdd(g->b, base, cg_i64(g, 8 * i), ""),
+				      as == AS_USER ? MEM_USER : as == AS_KERNEL ? MEM_KERNEL : MEM_ANY);
+			p = LLVMBuildLoad2(g->b, g->i64, slot, "");
+			LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, more);
+			LLVMPositionBuilderAtEnd(g->b, more);
+			args[0] = cg_gep(g, ev, 8 + i * elem);
+			args[1] = cg_i32(g, elem);
+			args[2] = LLVMBuildIntToPtr(g->b, p, g->ptr, "");
+			cg_helper(g, as == AS_USER ? BH_probe_read_user_str : as == AS_KERNEL ?
+				     BH_probe_read_kernel_str : BH_probe_read_str, g->i64, args, 3);
+		}
+		LLVMBuildBr(g->b, done);
+		LLVMPositionBuilderAtEnd(g->b, done);
+		event_buf(g, a);
+		event_send(g, a, ev);
+		break;
+	}
 	case BI_TIME:
 	case BI_CLEAR:
 	case BI_ZERO:

@@ -148,6 +148,114 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 			return NULL;
 		}
 		return sema_ty_int(s, t->size, false);
+	case BI_BUF: {
+		int64_t k = 0;
+		struct type *b;
+		uint32_t cap = s->res->cfg.max_strlen;
+
+		if (!sema_arity(s, n, 1, 2))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (n->call.args->next) {
+			if (!sema_expr(s, &n->call.args->next))
+				return NULL;
+			if (sema_const_int(n->call.args->next, &k)) {
+				if (k < 0)
+					k = 0;
+				cap = k < cap ? k : cap;
+				ci->n = k;
+			} else if (!sema_ty_is_int(n->call.args->next->type)) {
+				sema_err(s, n->call.args->next->loc, "buf() expects an integer length");
+				return NULL;
+			}
+			sema_cast_to(s, &n->call.args->next, sema_ty_int(s, 8, false));
+		} else if (t->kind == TY_ARRAY || t->kind == TY_STRING) {
+			cap = t->size;
+		} else {
+			sema_err(s, n->loc, "buf() requires a length argument for this type");
+			return NULL;
+		}
+		if (t->kind != TY_STRING && t->kind != TY_ARRAY && !sema_ty_is_int(t) && t->kind != TY_POINTER) {
+			sema_err(s, n->call.args->loc, "buf() expects a pointer, array or string");
+			return NULL;
+		}
+		if (sema_ty_is_int(t) && t->kind != TY_POINTER)
+			sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, false));
+		b = sema_ty_new(s, TY_BUFFER, 4 + cap);
+		b->align = 4;
+		b->as = t->as;
+		return b;
+	}
+	case BI_STRFTIME: {
+		struct type *ts;
+
+		if (!sema_arity(s, n, 2, 2))
+			return NULL;
+		if (n->call.args->kind != AST_STR) {
+			sema_err(s, n->call.args->loc, "strftime() expects a string literal as the format");
+			return NULL;
+		}
+		n->call.args->type = sema_ty_string(s, n->call.args->str.len + 1);
+		t = sema_expr(s, &n->call.args->next);
+		if (!t)
+			return NULL;
+		if (!sema_ty_is_int(t)) {
+			sema_err(s, n->call.args->next->loc, "strftime() expects an integer timestamp");
+			return NULL;
+		}
+		sema_cast_to(s, &n->call.args->next, sema_ty_int(s, 8, false));
+		ts = sema_ty_new(s, TY_TIMESTAMP, 8);
+		ts->name = n->call.args->str.s;
+		ts->n = TS_CLOCK_BOOT;
+		{
+			struct ast_node *x = n->call.args->next;
+
+			if (x->kind == AST_CAST)
+				x = x->cast.e;
+			if (x->kind == AST_CALL && x->call.info && x->call.info->fn == BI_NSECS)
+				ts->n = x->call.info->n == 0 ? TS_CLOCK_MONOTONIC :
+					x->call.info->n == 2 ? TS_CLOCK_TAI : x->call.info->n == 3 ? TS_CLOCK_SW_TAI :
+					TS_CLOCK_BOOT;
+		}
+		return ts;
+	}
+	case BI_NTOP: {
+		const struct type *at;
+		struct ast_node **ap = &n->call.args;
+
+		if (!sema_arity(s, n, 1, 2))
+			return NULL;
+		if (n->call.args->next) {
+			if (!sema_expr(s, &n->call.args))
+				return NULL;
+			sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, false));
+			ap = &n->call.args->next;
+		}
+		at = sema_expr(s, ap);
+		if (!at)
+			return NULL;
+		if (!sema_ty_is_int(at) && !(at->kind == TY_ARRAY && (at->size == 4 || at->size == 16))) {
+			sema_err(s, (*ap)->loc, "ntop() expects an integer or array argument, got %s",
+				 sema_ty_name(s, at));
+			return NULL;
+		}
+		if (sema_ty_is_int(at) && (*ap)->kind == AST_INT)
+			sema_cast_to(s, ap, sema_ty_int(s, 4, false));
+		return sema_ty_simple(s, TY_INET, 24);
+	}
+	case BI_MACADDR:
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		t = sema_expr(s, &n->call.args);
+		if (!t)
+			return NULL;
+		if (!(t->kind == TY_ARRAY && t->size >= 6) && t->kind != TY_POINTER && !sema_ty_is_int(t)) {
+			sema_err(s, n->loc, "macaddr() expects an array or pointer argument");
+			return NULL;
+		}
+		return sema_ty_simple(s, TY_MAC, 6);
 	case BI_STRERROR:
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;

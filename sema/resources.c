@@ -149,6 +149,19 @@ static void call_action(struct sema *s, struct ast_node *n)
 		a->fmt = args->str.s;
 		a->args = payload(s, args->next);
 		break;
+	case BI_JOIN: {
+		struct type *arr = sema_ty_new(s, TY_ARRAY, 0);
+		uint32_t elem = s->res->cfg.max_strlen < 256 ? s->res->cfg.max_strlen : 256;
+
+		a = new_action(s, ACT_JOIN, n);
+		a->fmt = args->next ? args->next->str.s : NULL;
+		arr->elem = sema_ty_string(s, elem);
+		arr->n = 16;
+		arr->size = 16 * elem;
+		arr->align = 1;
+		a->args = arr;
+		break;
+	}
 	case BI_TIME:
 		a = new_action(s, ACT_TIME, n);
 		a->fmt = args ? args->str.s : NULL;
