@@ -64,7 +64,11 @@ struct probe_ctx {
 	enum probe_ctx_kind kind;
 	/* PCTX_TRACEPOINT: the record layout (TY_STRUCT, fields at record offsets,
 	 * including the common_* fields); args is this struct. PCTX_TRAMPOLINE /
-	 * PCTX_RAW_TP: a TY_RECORD of the typed arguments in order (+ "retval"). */
+	 * PCTX_RAW_TP: a TY_RECORD of the typed arguments in order (+ "retval"),
+	 * each at offset 8 * index. Struct/union types inside come shallow:
+	 * name ("struct task_struct") and btf_id set, n_fields 0; sema resolves
+	 * their members from BTF. Tracepoint pointer fields are AS_USER in the
+	 * syscalls category, else AS_KERNEL; char[N] fields are TY_STRING. */
 	const struct type *args;
 	bool has_args;        /* `args` is meaningful */
 	uint32_t max_argn;    /* argN limit (6 for pt_regs on x86-64) */
