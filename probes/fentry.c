@@ -119,9 +119,12 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 	if (!btf)
 		return 0;
 	if (!probe_has_wildcard(func) && !probe_has_wildcard(mod)) {
-		if (strcmp(mod, "vmlinux") == 0 && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
-			struct probe_target *t = probe_target_new(
-				a, ops, func, func, arena_printf(a, "%s:vmlinux:%s", ops->name, func));
+		if (strcmp(mod, "vmlinux") == 0 &&
+		    btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
+			struct probe_target *t;
+
+			t = probe_target_new(a, ops, func, func,
+					     arena_printf(a, "%s:vmlinux:%s", ops->name, func));
 
 			t->path = "vmlinux";
 			t->is_ret = is_ret;

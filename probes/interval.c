@@ -75,8 +75,9 @@ int probe_expand_timed(const struct probe_ops *ops, const struct ast_node *ap,
 		period = count * 1000000ULL;
 	else
 		period = count * 1000ULL;
-	t = probe_target_new(a, ops, arena_printf(a, "%s:%llu", unit, (unsigned long long)count),
-			     "", arena_printf(a, "%s:%s:%llu", ops->name, unit, (unsigned long long)count));
+	t = probe_target_new(a, ops, arena_printf(a, "%s:%llu", unit, (unsigned long long)count), "",
+			     arena_printf(a, "%s:%s:%llu", ops->name, unit,
+					  (unsigned long long)count));
 	t->period = period;
 	t->is_freq = strcmp(unit, "hz") == 0;
 	t->event_type = PERF_TYPE_SOFTWARE;

@@ -110,7 +110,9 @@ static bool class_match(const char *p, const char *end, char c)
 		if (*p == ']' && !first)
 			break;
 		if (p + 2 < end && p[1] == '-') {
-			if ((unsigned char)c >= (unsigned char)p[0] && (unsigned char)c <= (unsigned char)p[2])
+			unsigned char uc = (unsigned char)c;
+
+			if (uc >= (unsigned char)p[0] && uc <= (unsigned char)p[2])
 				hit = true;
 			p += 3;
 		} else {
@@ -550,7 +552,8 @@ static const struct type *btf_to_type(struct arena *a, const struct btf *btf, in
 				const struct btf_enum *e = btf_enum(t) + i;
 
 				names[i] = str_intern0(a, btf__name_by_offset(btf, e->name_off));
-				vals[i] = btf_kflag(t) ? (int64_t)(int32_t)e->val : (int64_t)(uint32_t)e->val;
+				vals[i] = btf_kflag(t) ? (int64_t)(int32_t)e->val
+						       : (int64_t)(uint32_t)e->val;
 			} else {
 				const struct btf_enum64 *e = btf_enum64(t) + i;
 

@@ -47,7 +47,8 @@ struct probe_target {
 	const char *path;     /* binary for uprobe/usdt; module ("vmlinux") for kprobe (when given),
 	                       * rawtracepoint/fentry/fexit; pin path for iter; else NULL */
 	const char *func;     /* function/event name part, for `func` and `probe` */
-	const char *full;     /* canonical full name as `probe` prints it: "tracepoint:syscalls:sys_enter_openat" */
+	const char *full;     /* canonical full name as `probe` prints it:
+	                       * "tracepoint:syscalls:sys_enter_openat" */
 	pid_t pid;            /* 0 = system-wide */
 	uint64_t period;      /* profile/interval/software/hardware: count or period */
 	bool is_freq;         /* period is a frequency (hz) */
