@@ -452,6 +452,19 @@ static int tp_list(const struct probe_env *env, const char *glob, bool verbose, 
 	return err;
 }
 
+static int tp_available(const struct probe_env *env, const char **why)
+{
+	char *p = xasprintf("%s/events", env->tracefs);
+	struct stat st;
+	int err = stat(p, &st) == 0 ? 0 : -errno;
+
+	free(p);
+	if (err)
+		*why = "tracefs is not available (mount it with: mount -t tracefs nodev "
+		       "/sys/kernel/tracing)";
+	return err;
+}
+
 const struct probe_ops tracepoint_probe = {
 	.name = "tracepoint",
 	.aliases = (const char *const[]){ "t", NULL },
@@ -462,4 +475,5 @@ const struct probe_ops tracepoint_probe = {
 	.context = tp_context,
 	.attach = tp_attach,
 	.list = tp_list,
+	.available = tp_available,
 };

@@ -247,6 +247,11 @@ static void test_special(const struct probe_env *env)
 	   strstr(diag_text(), "timer is not a supported trigger"), "self bad trigger");
 }
 
+static const struct probe_ops *tracepoint_ops(void)
+{
+	return probe_lookup("tracepoint");
+}
+
 static void test_tracepoint(const struct probe_env *env)
 {
 	struct probe_ctx ctx;
@@ -273,6 +278,16 @@ static void test_tracepoint(const struct probe_env *env)
 	   strstr(diag_text(), "tracepoint probe type requires 2 arguments, found 1"),
 	   "tp arg count");
 	ok(expand(env, "t:a:b:c") == -EINVAL, "tp too many parts");
+
+	{
+		const char *why = NULL;
+		struct probe_env none = *env;
+
+		ok(tracepoint_ops()->available(env, &why) == 0, "tracepoint available with a tracefs");
+		none.tracefs = "/nonexistent";
+		ok(tracepoint_ops()->available(&none, &why) < 0 && why && strstr(why, "tracefs"),
+		   "tracepoint unavailable without tracefs");
+	}
 
 	/* record layout of sys_enter_openat */
 	expand(env, "t:syscalls:sys_enter_openat");
