@@ -62,6 +62,29 @@ static void json_located(struct rt *rt, const struct action *a, const char *type
 	sbuf_fini(&j);
 }
 
+/* The source line(s) of @loc and, for a one-line range, '~' under it: the
+ * context bpftrace prints with runtime warnings. */
+static void print_context(struct loc loc)
+{
+	size_t n;
+	const char *line;
+
+	for (uint32_t l = loc.line; l <= loc.end_line || l == loc.line; l++) {
+		line = src_line(loc.src, l, &n);
+		if (!line)
+			return;
+		fprintf(stderr, "%.*s\n", (int)n, line);
+		if (loc.end_line > loc.line)
+			continue;
+		for (uint32_t c = 1; c < loc.col; c++)
+			fputc(c - 1 < n && line[c - 1] == '\t' ? '\t' : ' ', stderr);
+		for (uint32_t c = loc.col; c < loc.col + (loc.len ? loc.len : 1); c++)
+			fputc('~', stderr);
+		fputc('\n', stderr);
+		return;
+	}
+}
+
 /* "<loc>: LEVEL: msg" on stderr; one trailing newline of msg is dropped. */
 static void log_at(struct rt *rt, const struct action *a, const char *level, const char *msg,
 		   bool context)
@@ -78,7 +101,7 @@ static void log_at(struct rt *rt, const struct action *a, const char *level, con
 	}
 	fprintf(stderr, "%s: %.*s\n", level, (int)n, msg);
 	if (context && a->loc.src)
-		diag_print_context(stderr, a->loc);
+		print_context(a->loc);
 	fflush(stderr);
 	sbuf_fini(&where);
 }
@@ -303,8 +326,12 @@ static void do_runtime_error(struct rt *rt, const struct action *a, const void *
 	if (rt->o->json) {
 		char extra[96];
 
-		snprintf(extra, sizeof(extra), ", \"helper\": \"%d\", \"retcode\": %lld", id,
-			 (long long)ret);
+		if (a->fmt)
+			snprintf(extra, sizeof(extra), ", \"helper\": \"%s\", \"retcode\": %lld",
+				 strncmp(a->fmt, "bpf_", 4) ? a->fmt : a->fmt + 4, (long long)ret);
+		else
+			snprintf(extra, sizeof(extra), ", \"helper\": \"%d\", \"retcode\": %lld",
+				 id, (long long)ret);
 		json_located(rt, a, "helper_error", strerror((int)-ret), extra);
 		return;
 	}
@@ -318,7 +345,12 @@ static void do_runtime_error(struct rt *rt, const struct action *a, const void *
 		sbuf_puts(&msg, "Can't lookup map element because it does not exist.");
 	else
 		sbuf_puts(&msg, strerror((int)-ret));
-	sbuf_printf(&msg, "\nAdditional Info - helper: %d, retcode: %lld", id, (long long)ret);
+	if (a->fmt)
+		sbuf_printf(&msg, "\nAdditional Info - helper: %s, retcode: %lld",
+			    strncmp(a->fmt, "bpf_", 4) ? a->fmt : a->fmt + 4, (long long)ret);
+	else
+		sbuf_printf(&msg, "\nAdditional Info - helper: %d, retcode: %lld", id,
+			    (long long)ret);
 	log_at(rt, a, "WARNING", sbuf_str(&msg), true);
 	sbuf_fini(&msg);
 }
