@@ -309,6 +309,13 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 			sema_err(s, n->loc, "Can not dereference a void pointer");
 			return NULL;
 		}
+		if (t->elem->kind == TY_POINTER && t->as != AS_NONE && t->elem->as != t->as) {
+			/* a pointer read from user memory points into user memory */
+			struct type *c = sema_ty_storage(s, t->elem);
+
+			c->as = t->as;
+			return c;
+		}
 		return t->elem;
 	case AST_OP_ADDR:
 		return sema_ty_ptr(s, t, AS_KERNEL);
@@ -401,7 +408,8 @@ static const struct type *field(struct sema *s, struct ast_node **np)
 			n->field.field = &st->fields[i];
 			if (st->fields[i].is_data_loc)
 				return sema_ty_int(s, 8, true);
-			if (t->kind == TY_POINTER && (ft->kind == TY_POINTER) && ft->as == AS_NONE) {
+			if (t->kind == TY_POINTER && ft->kind == TY_POINTER &&
+			    (ft->as == AS_NONE || (t->as == AS_USER && ft->as != AS_USER))) {
 				struct type *c = sema_ty_storage(s, ft);
 
 				c->size = ft->size;
