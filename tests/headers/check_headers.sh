@@ -2,6 +2,7 @@
 # Compiles every public header of the project on its own: for each <mod>/*.h a
 # one-line .c file including only that header is compiled with the project's
 # warning flags. A header that needs another one included first fails here.
+# Also checks every header's include guard is SCRY_<MOD>_<FILE>_H (STYLE.md 3.2).
 # Usage: check_headers.sh SRCDIR BUILDDIR CC [extra cflags...]
 set -uo pipefail
 src="$1"; build="$2"; cc="$3"; shift 3
@@ -12,6 +13,11 @@ cd "$src"
 # the module folders: top-level directories that are not build directories
 dirs=$(for d in */; do d="${d%/}"; [ -e "$d/meson-private" ] || [ "$d" = tests ] || echo "$d"; done)
 for h in $(find $dirs -name '*.h' | sort); do
+	guard="SCRY_$(dirname "$h" | tr a-z/ A-Z_)_$(basename "$h" .h | tr a-z A-Z)_H"
+	if ! grep -q "^#ifndef $guard\$" "$h"; then
+		echo "include guard of $h is not $guard"
+		fail=1
+	fi
 	case "$h" in
 	*_int.h) continue ;;   # private: only included inside their folder
 	esac
