@@ -1,5 +1,5 @@
-/* info.c — `--info` (what this build and this kernel support) and the check
- * that we may load BPF programs at all.
+/* info.c — `--info` (what this build and this kernel support) and the checks
+ * that BPF programs may be loaded at all (privileges, kernel lockdown).
  *
  * Kernel helpers are probed with libbpf's feature probes, which load tiny
  * programs and so need privileges; without them only the system and build
@@ -48,6 +48,21 @@ bool scry_has_bpf_privileges(void)
 	if (eff & (1ull << CAP_SYS_ADMIN))
 		return true;
 	return (eff & (1ull << CAP_BPF)) && (eff & (1ull << CAP_PERFMON));
+}
+
+bool scry_lockdown_confidential(void)
+{
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+	char buf[256];
+	bool on = false;
+
+	/* "none [integrity] confidentiality": the bracketed word is the mode */
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f))
+		on = strstr(buf, "[confidentiality]") != NULL;
+	fclose(f);
+	return on;
 }
 
 static const char *yes_no(bool b)

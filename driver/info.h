@@ -9,6 +9,10 @@
  * effective capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). */
 bool scry_has_bpf_privileges(void);
 
+/* True when kernel lockdown is in 'confidentiality' mode, which blocks the
+ * BPF helpers that read kernel memory: nothing useful can be traced. */
+bool scry_lockdown_confidential(void);
+
 /* Prints what `--info` shows: the system, the build, and (with privileges)
  * the kernel's BPF helpers, features and the probe types usable here. */
 void scry_info(FILE *out);

@@ -167,6 +167,11 @@ static int run(struct scry_opts *o)
 		fprintf(stderr, "ERROR: scry needs root or CAP_BPF+CAP_PERFMON to load programs\n");
 		goto out;
 	}
+	if (needs_bpf(o) && scry_lockdown_confidential()) {
+		fprintf(stderr, "ERROR: kernel lockdown is in 'confidentiality' mode, which blocks "
+				"the BPF features tracing needs; it cannot run here\n");
+		goto out;
+	}
 	rc = pipeline_run(o, &cx, prog);
 out:
 	ast_ctx_fini(&cx);
