@@ -212,7 +212,7 @@ LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n)
 		LLVMValueRef t = cg_tmp(g, 8, "mac"), v = cg_expr(g, a);
 
 		cg_memset0(g, t, 8);
-		if (a->type->kind == TY_ARRAY)
+		if (a->type->kind == TY_ARRAY || a->type->kind == TY_STRING)
 			cg_memcpy(g, t, v, 6);
 		else
 			cg_probe_read(g, t, 6, v, a->type->as == AS_USER ? MEM_USER : MEM_KERNEL);

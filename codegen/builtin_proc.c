@@ -104,6 +104,13 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 		}
 	}
 	case BI_USERMODE:
+		if (pc && pc->kind == PCTX_PT_REGS) {
+			/* (regs->cs & 3) == 3 */
+			LLVMValueRef cs = ctx_u64(g, 136);
+
+			return LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, LLVMBuildAnd(g->b, cs, cg_i64(g, 3), ""),
+								 cg_i64(g, 3), ""), g->i8, "");
+		}
 		return LLVMConstInt(g->i8, 0, 0);
 	case BI_HAS_CPID:
 		return LLVMConstInt(g->i1, 0, 0);

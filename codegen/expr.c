@@ -485,6 +485,20 @@ static LLVMValueRef read_at(struct cg *g, const struct type *t, LLVMValueRef add
 {
 	LLVMValueRef v;
 
+	if (bf && t->kind == TY_STRING && bf->type->size < t->size) {
+		/* char[N] field as string[N + 1]: read N bytes, keep the NUL */
+		LLVMValueRef tmp = cg_tmp(g, t->size, "chars");
+
+		cg_memset0(g, tmp, t->size);
+		if (mem == MEM_BPF && !is_ctx)
+			cg_memcpy(g, tmp, addr, bf->type->size);
+		else
+			cg_probe_read(g, tmp, bf->type->size, mem == MEM_BPF ?
+				      LLVMBuildPtrToInt(g->b, addr, g->i64, "") : addr,
+				      mem == MEM_BPF ? MEM_KERNEL : mem);
+		return tmp;
+	}
+
 	if (mem == MEM_BPF && !is_ctx) {
 		v = cg_load(g, t, addr);
 	} else if (mem == MEM_BPF && cg_is_scalar(t)) {

@@ -251,7 +251,8 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 		t = sema_expr(s, &n->call.args);
 		if (!t)
 			return NULL;
-		if (!(t->kind == TY_ARRAY && t->size >= 6) && t->kind != TY_POINTER && !sema_ty_is_int(t)) {
+		if (!((t->kind == TY_ARRAY || t->kind == TY_STRING) && t->size >= 6) && t->kind != TY_POINTER &&
+		    !sema_ty_is_int(t)) {
 			sema_err(s, n->loc, "macaddr() expects an array or pointer argument");
 			return NULL;
 		}

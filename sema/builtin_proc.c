@@ -179,9 +179,14 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 
 		st->stack_mode = s->res->cfg.stack_mode;
 		st->n = 127;
-		for (; a; a = a->next) {
+		for (struct ast_node **ap = &n->call.args; *ap; ap = &(*ap)->next) {
 			int64_t k;
 
+			a = *ap;
+			if (a->kind == AST_POSPARAM) {
+				sema_expr(s, ap);
+				a = *ap;
+			}
 			if (a->kind == AST_IDENT) {
 				if (!strcmp(a->ident.name, "bpftrace"))
 					st->stack_mode = STACK_BPFTRACE;

@@ -439,10 +439,40 @@ static void parse_enum_body(struct cparse *c, const char *tag)
 		ptrvec_push(&c->s->cstructs, t);
 }
 
+/* #define NAME <integer>: a named integer constant */
+static void parse_define(struct sema *s, const char *p)
+{
+	char name[128];
+	size_t n = 0;
+	char *end;
+	long long v;
+	struct enum_const *e;
+
+	p += strlen("#define");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while ((isalnum((unsigned char)*p) || *p == '_') && n + 1 < sizeof(name))
+		name[n++] = *p++;
+	name[n] = 0;
+	while (*p == ' ' || *p == '\t' || *p == '(')
+		p++;
+	v = strtoll(p, &end, 0);
+	if (!n || end == p)
+		return;
+	e = arena_alloc(s->a, sizeof(*e));
+	e->name = str_intern0(s->a, name);
+	e->value = v;
+	e->type = sema_ty_int(s, 8, true);
+	ptrvec_push(&s->enums, e);
+}
+
 void sema_cdef(struct sema *s, struct ast_node *def)
 {
 	struct cparse c = { 0 };
+	const char *d;
 
+	for (d = def->cdef.text; d && (d = strstr(d, "#define")); d++)
+		parse_define(s, d);
 	c.s = s;
 	c.p = def->cdef.text;
 	c.loc = def->loc;

@@ -30,6 +30,25 @@ bool sema_const_int(const struct ast_node *n, int64_t *out)
 		*out = -*out;
 		return true;
 	}
+	if (n->kind == AST_BINOP) {
+		int64_t a, b;
+
+		if (!sema_const_int(n->bin.l, &a) || !sema_const_int(n->bin.r, &b))
+			return false;
+		switch (n->bin.op) {
+		case AST_OP_ADD:
+			*out = a + b;
+			return true;
+		case AST_OP_SUB:
+			*out = a - b;
+			return true;
+		case AST_OP_MUL:
+			*out = a * b;
+			return true;
+		default:
+			return false;
+		}
+	}
 	return false;
 }
 
@@ -408,6 +427,10 @@ static const struct type *field(struct sema *s, struct ast_node **np)
 			n->field.field = &st->fields[i];
 			if (st->fields[i].is_data_loc)
 				return sema_ty_int(s, 8, true);
+			if (ft->kind == TY_STRING && st->kind != TY_RECORD) {
+				/* char[N] read as a string: room for the NUL (codegen reads N) */
+				return sema_ty_string(s, ft->size + 1);
+			}
 			if (t->kind == TY_POINTER && ft->kind == TY_POINTER &&
 			    (ft->as == AS_NONE || (t->as == AS_USER && ft->as != AS_USER))) {
 				struct type *c = sema_ty_storage(s, ft);
@@ -544,6 +567,22 @@ static const struct type *index_expr(struct sema *s, struct ast_node **np)
 	it = sema_expr(s, &n->index.index);
 	if (!t || !it)
 		return NULL;
+	if (t->kind == TY_TUPLE) {
+		int64_t k;
+		struct ast_node *ti;
+
+		if (!sema_const_int(n->index.index, &k) || k < 0 || (uint64_t)k >= t->n_fields) {
+			sema_err(s, n->index.index->loc, "Tuple index must be a constant in range");
+			return NULL;
+		}
+		ti = ast_new(s->cx, AST_TUPLE_INDEX, n->loc);
+		ti->tindex.e = n->index.e;
+		ti->tindex.idx = k;
+		ti->next = n->next;
+		ti->type = t->fields[k].type;
+		*np = ti;
+		return ti->type;
+	}
 	if (!sema_ty_is_int(it)) {
 		sema_err(s, n->index.index->loc, "The array index operator [] only accepts integer indices");
 		return NULL;
@@ -731,6 +770,7 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 		break;
 	case AST_INDEX:
 		t = index_expr(s, np);
+		n = *np;
 		break;
 	case AST_TUPLE_INDEX: {
 		const struct type *tt = sema_expr(s, &n->tindex.e);
