@@ -97,8 +97,15 @@ static int config_set(struct sema *s, const char *key, bool has_int, uint64_t iv
 	if (!strcmp(key, "print_maps_on_exit"))
 		return parse_bool(sv, &c->print_maps_on_exit) ? 0 : -2;
 	if (!strcmp(key, "license")) {
-		c->license = arena_strdup(s->a, sv);
-		return 0;
+		static const char *const ok[] = { "Dual MIT/GPL", "Dual BSD/GPL", "Dual MPL/GPL",
+						  "GPL and additional rights", "GPL v2", "GPL" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+			if (!strcmp(sv, ok[i])) {
+				c->license = ok[i];
+				return 0;
+			}
+		return -3;
 	}
 	if (!strcmp(key, "str_trunc_trailer")) {
 		c->str_trunc_trailer = arena_strdup(s->a, sv);
@@ -141,7 +148,7 @@ void sema_config(struct sema *s)
 	for (size_t i = 0; i < ARRAY_SIZE(envs); i++) {
 		const char *v = getenv(envs[i][0]);
 
-		if (v && config_set(s, envs[i][1], false, 0, v) == -2)
+		if (v && config_set(s, envs[i][1], false, 0, v) < -1)
 			diag_plain_error(s->d, "Invalid value for %s: %s", envs[i][0], v);
 	}
 
@@ -180,6 +187,9 @@ void sema_config(struct sema *s)
 		}
 		if (r == -1)
 			sema_err(s, it->loc, "%s: not a known configuration option", it->config.key);
+		else if (r == -3)
+			sema_err(s, v->loc, "Invalid value for license. Found: %s. Valid values: Dual MIT/GPL, Dual BSD/GPL, Dual MPL/GPL, GPL and additional rights, GPL v2, GPL",
+				 v->kind == AST_STR ? v->str.s : v->kind == AST_IDENT ? v->ident.name : "?");
 		else if (r == -2)
 			sema_err(s, v->loc, "Invalid value for %s", it->config.key);
 	}

@@ -240,8 +240,13 @@ static void map_layout(struct sema *s, struct map_info *m)
 
 void sema_resources(struct sema *s)
 {
-	for (size_t i = 0; i < s->res->maps.n; i++)
-		map_layout(s, s->res->maps.v[i]);
+	for (size_t i = 0; i < s->res->maps.n; i++) {
+		struct map_info *m = s->res->maps.v[i];
+
+		if (m->is_declared && !m->value_type)
+			sema_warn(s, m->first_use, "Unused map: %s", m->name);
+		map_layout(s, m);
+	}
 	for (struct ast_node *it = s->prog->program.items; it; it = it->next)
 		if (it->kind == AST_PROBE)
 			walk(s, it, call_action);

@@ -1198,8 +1198,16 @@ static void block(struct sema *s, struct ast_node *b)
 		return;
 	}
 	sema_scope_push(s);
-	for (struct ast_node **sp = &b->block.stmts; *sp; sp = &(*sp)->next)
+	for (struct ast_node **sp = &b->block.stmts; *sp; sp = &(*sp)->next) {
+		struct ast_node *x;
+
 		stmt(s, sp);
+		x = *sp;
+		if (x->next && (x->kind == AST_JUMP ||
+				(x->kind == AST_EXPR_STMT && x->stmt.expr->kind == AST_CALL &&
+				 x->stmt.expr->call.info && x->stmt.expr->call.info->fn == BI_EXIT)))
+			sema_warn(s, x->next->loc, "Unreachable statement.");
+	}
 	sema_scope_pop(s);
 }
 
