@@ -3,6 +3,7 @@
  * (builtin_proc.c, builtin_print.c, builtin_agg.c, builtin_mem.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sema/sema_int.h"
 
@@ -264,10 +265,143 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 	return t;
 }
 
+/* Finds --name[=value] among the named parameters; *val gets the value or
+ * NULL for a bare flag. */
+static bool named_param(struct sema *s, const char *name, const char **val)
+{
+	size_t len = strlen(name);
+
+	for (uint32_t i = 0; s->o && i < s->o->n_named_params; i++) {
+		const char *p = s->o->named_params[i];
+
+		while (*p == '-')
+			p++;
+		if (strncmp(p, name, len))
+			continue;
+		if (p[len] == '=') {
+			*val = p + len + 1;
+			return true;
+		}
+		if (!p[len]) {
+			*val = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* getopt("name"[, default[, description]]): a literal from the command line. */
+static const struct type *getopt_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a = n->call.args, *def, *lit;
+	const char *val = NULL;
+	bool given;
+
+	if (!a || a->kind != AST_STR) {
+		sema_err(s, n->loc, "getopt() expects a string literal name");
+		return NULL;
+	}
+	def = a->next;
+	ptrvec_push(&s->getopts, (void *)a->str.s);
+	given = named_param(s, a->str.s, &val);
+	if (!def || def->kind == AST_BOOL) {
+		bool b = def ? def->boolean.v : false;
+
+		if (given) {
+			if (!val || !strcasecmp(val, "true") || !strcmp(val, "1"))
+				b = true;
+			else if (!strcasecmp(val, "false") || !strcmp(val, "0"))
+				b = false;
+			else
+				diag_plain_error(s->d, "program command line option --%s invalid boolean (value: %s)",
+						 a->str.s, val);
+		}
+		lit = ast_new(s->cx, AST_BOOL, n->loc);
+		lit->boolean.v = b;
+	} else if (def->kind == AST_STR) {
+		const char *v = given && val ? val : def->str.s;
+
+		lit = ast_str(s->cx, n->loc, v, strlen(v));
+	} else {
+		int64_t dv = 0;
+
+		if (!sema_const_int(def, &dv)) {
+			sema_expr(s, &a->next);
+			if (!sema_const_int(a->next, &dv)) {
+				sema_err(s, def->loc, "getopt() default must be a literal");
+				return NULL;
+			}
+		}
+		lit = ast_int(s->cx, n->loc, (uint64_t)dv);
+		lit->num.is_negative = dv < 0;
+		if (given) {
+			char *end;
+
+			if (val && *val == '-') {
+				long long x = strtoll(val, &end, 0);
+
+				lit->num.v = (uint64_t)x;
+				lit->num.is_negative = x < 0;
+			} else if (val) {
+				lit->num.v = strtoull(val, &end, 0);
+				lit->num.is_negative = false;
+			}
+			if (!val || !*val || *end)
+				diag_plain_error(s->d, "program command line option --%s invalid integer (value: %s)",
+						 a->str.s, val ? val : "");
+		}
+	}
+	lit->next = n->next;
+	*np = lit;
+	return sema_expr(s, np);
+}
+
+/* After typing: named parameters that no getopt() asked for. */
+void sema_check_named_params(struct sema *s)
+{
+	struct sbuf bad = { 0 }, want = { 0 };
+
+	for (uint32_t i = 0; s->o && i < s->o->n_named_params; i++) {
+		const char *p = s->o->named_params[i], *q;
+		size_t len;
+		bool found = false;
+
+		while (*p == '-')
+			p++;
+		q = strchr(p, '=');
+		len = q ? (size_t)(q - p) : strlen(p);
+		for (size_t k = 0; k < s->getopts.n; k++) {
+			const char *g = s->getopts.v[k];
+
+			found |= strlen(g) == len && !strncmp(g, p, len);
+		}
+		if (!found)
+			sbuf_printf(&bad, "%s--%.*s", bad.len ? ", " : "", (int)len, p);
+	}
+	if (bad.len) {
+		for (size_t k = 0; k < s->getopts.n; k++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < k; j++)
+				dup |= !strcmp(s->getopts.v[j], s->getopts.v[k]);
+			if (!dup)
+				sbuf_printf(&want, "%s--%s", want.len ? ", " : "", (const char *)s->getopts.v[k]);
+		}
+		diag_plain_error(s->d, "unexpected program command line options: %s", sbuf_str(&bad));
+		if (want.len)
+			diag_hint(s->d, "expected program options: %s", sbuf_str(&want));
+	}
+	sbuf_fini(&bad);
+	sbuf_fini(&want);
+}
+
 const struct type *sema_call(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np, *m;
 	int fn;
+
+	if (!strcmp(n->call.name, "getopt"))
+		return getopt_call(s, np);
 
 	m = macro_find(s, n->call.name, ast_list_len(n->call.args));
 	if (m)

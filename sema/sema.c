@@ -45,6 +45,9 @@ int sema_run(struct ast_ctx *cx, struct ast_node *prog, const struct sema_opts *
 	sema_types(&s);
 	if (s.d->n_errors)
 		goto out;
+	sema_check_named_params(&s);
+	if (s.d->n_errors)
+		goto out;
 	sema_resources(&s);
 	if (!s.d->n_errors)
 		rc = 0;
@@ -52,6 +55,7 @@ out:
 	ptrvec_fini(&s.enums);
 	ptrvec_fini(&s.macros);
 	ptrvec_fini(&s.cstructs);
+	ptrvec_fini(&s.getopts);
 	if (s.btf)
 		btf__free(s.btf);
 	return rc;

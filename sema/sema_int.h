@@ -51,6 +51,7 @@ struct sema {
 	struct ptrvec enums;  /* struct enum_const * */
 	struct ptrvec macros; /* AST_MACRO nodes */
 	struct ptrvec cstructs; /* struct type * from C definitions in the program */
+	struct ptrvec getopts;  /* names asked for with getopt() (const char *) */
 	int macro_depth;
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
@@ -141,6 +142,7 @@ const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_
 const struct type *sema_bi_proc(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 
+void sema_check_named_params(struct sema *s);
 struct call_info *sema_call_info(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 bool sema_arity(struct sema *s, struct ast_node *n, unsigned min, unsigned max);
 
