@@ -10,9 +10,86 @@
 
 #include "codegen/cg_int.h"
 
+static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key, LLVMValueRef val);
+
 static bool is_bucketed(const struct map_info *mi)
 {
-	return mi->value_type && (mi->value_type->kind == TY_HIST || mi->value_type->kind == TY_LHIST);
+	return mi->value_type && (mi->value_type->kind == TY_HIST || mi->value_type->kind == TY_LHIST ||
+				  mi->value_type->kind == TY_TSERIES);
+}
+
+/* tseries: slot (epoch % n) holds { val, meta, epoch }; a slot from an older
+ * epoch is overwritten. meta: write time (plain), count (avg), 1 (min/max/sum). */
+static void tseries(struct cg *g, struct ast_node *m, struct ast_node *call)
+{
+	const struct map_info *mi = m->map.info;
+	const struct type *vt = mi->value_type;
+	struct ast_node *a = call->call.args;
+	struct ast_node *dummy = a->next->next->next->next;
+	uint32_t ks = mi->key_type ? mi->key_type->size : 0;
+	LLVMValueRef x = cg_expr(g, a), now, epoch, key, p, init, meta0;
+	LLVMBasicBlockRef hit, miss, done, fresh, same;
+	bool sg = vt->is_signed;
+
+	if (LLVMGetIntTypeWidth(LLVMTypeOf(x)) < 64)
+		x = sg ? LLVMBuildSExt(g->b, x, g->i64, "") : LLVMBuildZExt(g->b, x, g->i64, "");
+	now = dummy ? cg_expr(g, dummy) : cg_helper(g, BH_ktime_get_tai_ns, g->i64, NULL, 0);
+	epoch = LLVMBuildUDiv(g->b, now, cg_i64(g, vt->lmin), "");
+	key = cg_map_key(g, m, 8);
+	LLVMSetAlignment(LLVMBuildStore(g->b, LLVMBuildURem(g->b, epoch, cg_i64(g, vt->lmax), ""),
+					cg_gep(g, key, ks)), 1);
+	meta0 = vt->agg_fn == 0 ? now : cg_i64(g, 1);
+	p = cg_map_lookup(g, mi, key);
+	hit = cg_block(g, "ts_hit");
+	miss = cg_block(g, "ts_miss");
+	done = cg_block(g, "ts_done");
+	fresh = cg_block(g, "ts_fresh");
+	same = cg_block(g, "ts_same");
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, LLVMBuildLoad2(g->b, g->i64, cg_gep(g, p, 16), ""),
+					    epoch, ""), same, fresh);
+	LLVMPositionBuilderAtEnd(g->b, fresh);
+	LLVMBuildStore(g->b, x, p);
+	LLVMBuildStore(g->b, meta0, cg_gep(g, p, 8));
+	LLVMBuildStore(g->b, epoch, cg_gep(g, p, 16));
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, same);
+	{
+		LLVMValueRef v0 = LLVMBuildLoad2(g->b, g->i64, p, "");
+		LLVMValueRef m0 = LLVMBuildLoad2(g->b, g->i64, cg_gep(g, p, 8), "");
+
+		switch (vt->agg_fn) {
+		case 1: /* avg */
+			LLVMBuildStore(g->b, LLVMBuildAdd(g->b, v0, x, ""), p);
+			LLVMBuildStore(g->b, LLVMBuildAdd(g->b, m0, cg_i64(g, 1), ""), cg_gep(g, p, 8));
+			break;
+		case 2:
+		case 3: {
+			LLVMValueRef better = LLVMBuildICmp(g->b, vt->agg_fn == 2 ? (sg ? LLVMIntSLT : LLVMIntULT) :
+								     (sg ? LLVMIntSGT : LLVMIntUGT), x, v0, "");
+
+			LLVMBuildStore(g->b, LLVMBuildSelect(g->b, better, x, v0, ""), p);
+			break;
+		}
+		case 4:
+			LLVMBuildStore(g->b, LLVMBuildAdd(g->b, v0, x, ""), p);
+			break;
+		default:
+			LLVMBuildStore(g->b, x, p);
+			LLVMBuildStore(g->b, now, cg_gep(g, p, 8));
+			break;
+		}
+	}
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	init = cg_tmp(g, 24, "ts_init");
+	LLVMBuildStore(g->b, x, init);
+	LLVMBuildStore(g->b, meta0, cg_gep(g, init, 8));
+	LLVMBuildStore(g->b, epoch, cg_gep(g, init, 16));
+	map_update(g, mi, key, init);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 LLVMValueRef cg_map_key(struct cg *g, struct ast_node *m, uint32_t extra)
@@ -238,6 +315,10 @@ void cg_agg(struct cg *g, struct ast_node *m, struct ast_node *call)
 	LLVMBasicBlockRef hit, miss, done;
 	bool sg = vt->is_signed;
 
+	if (fn == BI_TSERIES) {
+		tseries(g, m, call);
+		return;
+	}
 	if (call->call.args) {
 		x = cg_expr(g, call->call.args);
 		if (LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMPointerTypeKind)

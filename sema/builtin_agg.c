@@ -1,5 +1,6 @@
 /* builtin_agg.c — aggregations (count, sum, min, max, avg, stats, hist, lhist)
  * and map functions (clear, zero, delete, len, has_key). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_int.h"
@@ -162,6 +163,57 @@ const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_
 		t->elem = a->type;
 		t->is_signed = true;
 		sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, true));
+		return t;
+	}
+	case BI_TSERIES: {
+		int64_t iv, nb;
+		struct ast_node *a;
+		const char *agg = "";
+		const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
+
+		if (!sema_arity(s, n, 3, 4) || !int_arg(s, n, &n->call.args))
+			return NULL;
+		a = n->call.args;
+		if (!const_arg(s, n, &a->next, "interval", &iv) ||
+		    !const_arg(s, n, &a->next->next, "buckets", &nb))
+			return NULL;
+		if (iv <= 0 || nb <= 0 || nb > 1000000) {
+			sema_err(s, n->loc, "tseries() interval and number of buckets must be positive");
+			return NULL;
+		}
+		if (a->next->next->next) {
+			struct ast_node *g = a->next->next->next;
+
+			if (g->kind != AST_STR) {
+				sema_err(s, g->loc, "tseries() aggregation must be a string literal");
+				return NULL;
+			}
+			agg = g->str.s;
+		} else {
+			a->next->next->next = ast_str(s->cx, n->loc, "", 0);
+		}
+		t = sema_ty_new(s, TY_TSERIES, 24);
+		t->lmin = iv;
+		t->lmax = nb;
+		t->agg_fn = !strcmp(agg, "avg") ? 1 : !strcmp(agg, "min") ? 2 : !strcmp(agg, "max") ? 3 :
+			    !strcmp(agg, "sum") ? 4 : 0;
+		if (*agg && !t->agg_fn) {
+			sema_err(s, n->loc, "tseries() aggregation must be one of avg, min, max, sum");
+			return NULL;
+		}
+		t->elem = a->type;
+		t->is_signed = a->type->is_signed;
+		a->next->next->next->type = sema_ty_string(s, strlen(agg) + 1);
+		sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, t->is_signed));
+		if (dummy && *dummy && !a->next->next->next->next) {
+			/* testing hook: the time comes from a map instead of the clock */
+			struct ast_node *m = ast_map(s->cx, n->loc, dummy, NULL);
+
+			a = n->call.args;
+			a->next->next->next->next = m;
+			if (sema_expr(s, &a->next->next->next->next))
+				sema_cast_to(s, &a->next->next->next->next, sema_ty_int(s, 8, false));
+		}
 		return t;
 	}
 	case BI_CLEAR:

@@ -223,6 +223,11 @@ static void map_layout(struct sema *s, struct map_info *m)
 		m->value_size = 16;
 		m->kind = MAPK_PERCPU_HASH;
 		break;
+	case TY_TSERIES:
+		m->value_size = 24;
+		m->kind = MAPK_PERCPU_HASH;
+		m->key_size = (m->key_type ? m->key_type->size : 0) + 8;
+		break;
 	case TY_HIST:
 	case TY_LHIST:
 		m->value_size = 8;
