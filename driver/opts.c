@@ -25,7 +25,7 @@
 
 enum opt_id {
 	O_AOT = 256, O_BENCH, O_BTF, O_CMD, O_DEBUG, O_DEBUGINFO, O_DRY_RUN, O_DWARF_PID,
-	O_EMIT_ELF, O_EMIT_LLVM, O_FMT, O_HELP, O_INCLUDE, O_INFO, O_LIST, O_MODE,
+	O_EMIT_ELF, O_EMIT_LLVM, O_FMT, O_HELP, O_INCLUDE, O_INFO, O_LIST, O_METRICS, O_MODE,
 	O_NO_CACHE, O_NO_FEATURE, O_NO_WARNINGS, O_OUTPUT, O_PID, O_PROBE_FILTER, O_QUIET,
 	O_TEST, O_TRACEABLE, O_UNSAFE, O_USDT_FILE, O_VERBOSE, O_VERIFY_IR, O_VERSION,
 	O_WARNINGS,
@@ -54,6 +54,7 @@ static const struct long_opt long_opts[] = {
 	{ "include", true, O_INCLUDE },
 	{ "info", false, O_INFO },
 	{ "list", false, 'l' },
+	{ "metrics", true, O_METRICS },
 	{ "mode", true, O_MODE },
 	{ "no-cache", false, O_NO_CACHE },
 	{ "no-feature", true, O_NO_FEATURE },
@@ -402,6 +403,9 @@ static enum opts_status apply(struct parser *p, int id, const char *arg)
 	case O_INFO:
 		o->info = true;
 		break;
+	case O_METRICS:
+		o->metrics = arg;
+		break;
 	case O_NO_CACHE:
 		o->no_cache = true;
 		break;
@@ -625,6 +629,8 @@ void scry_usage(FILE *out, const char *name)
 		"    -v, --verbose         more messages about what is being done\n"
 		"    -k, --warnings        warn when a probe read or map lookup helper fails\n"
 		"    --no-warnings         suppress warnings\n"
+		"    --metrics ADDR:PORT   serve the maps as Prometheus metrics at\n"
+		"                          http://ADDR:PORT/metrics until Ctrl-C\n"
 		"    --unsafe              allow system(), write_user() and other unsafe calls\n"
 		"    -I DIR                add DIR to the C header search path\n"
 		"    --include FILE        #include FILE before the program\n"

@@ -79,6 +79,7 @@ struct scry_opts {
 	const char *emit_llvm;      /* --emit-llvm FILE */
 	bool verify_llvm_ir;
 	bool no_cache;              /* --no-cache */
+	const char *metrics;        /* --metrics ADDR:PORT (scry addition), or NULL */
 
 	enum run_mode mode;         /* --mode, --test, --bench, --fmt */
 	const char *probe_filter;   /* --probe-filter REGEX */
