@@ -207,3 +207,26 @@ int rt_map_zero(struct rt *rt, const struct map_info *m)
 {
 	return map_reset(rt, m, false);
 }
+
+int rt_map_visit(struct rt *rt, const struct map_info *m, rt_map_visit_fn *fn, void *arg)
+{
+	struct bpf_map *bm = find_map(rt, m);
+	struct out_entry *oe;
+	struct entries e;
+	int err;
+
+	if (!bm)
+		return -ENOENT;
+	err = map_read(rt, m, bm, &e);
+	if (!err) {
+		oe = xcalloc(e.n ? e.n : 1, sizeof(*oe));
+		for (size_t i = 0; i < e.n; i++) {
+			oe[i].key = e.keys + i * e.ksize;
+			oe[i].value = e.vals + i * e.vsize;
+		}
+		fn(arg, m, oe, e.n);
+		free(oe);
+	}
+	entries_fini(&e);
+	return err;
+}

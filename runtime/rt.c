@@ -489,10 +489,15 @@ static void rt_poll(struct rt *rt, bool drain)
 	const struct rt_opts *o = rt->o;
 
 	while (!rt_stop && !rt->finalize) {
-		int n;
+		int n, wait_ms = 100;
 
+		if (rt->metrics) {
+			/* --metrics: wait for events and scrapes together */
+			rt_metrics_serve(rt, wait_ms);
+			wait_ms = 0;
+		}
 		if (rt->rb) {
-			n = ring_buffer__poll(rt->rb, 100);
+			n = ring_buffer__poll(rt->rb, wait_ms);
 			if (n < 0 && n != -EINTR) {
 				fprintf(stderr, "ERROR: polling the event ring buffer: %s\n",
 					strerror(-n));
@@ -501,7 +506,8 @@ static void rt_poll(struct rt *rt, bool drain)
 		} else {
 			if (drain)
 				break;
-			rt_sleep_ms(100);
+			if (wait_ms)
+				rt_sleep_ms(wait_ms);
 			n = 0;
 		}
 		if (rt->finalize || rt_stop)
@@ -538,6 +544,7 @@ static void rt_drain(struct rt *rt)
 static void rt_fini(struct rt *rt)
 {
 	rt_detach_all(rt);
+	rt_metrics_close(rt);
 	ptrvec_fini(&rt->links);
 	ring_buffer__free(rt->rb);
 	rt->rb = NULL;
@@ -586,7 +593,8 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	sigaction(SIGUSR1, &sa, &old_usr1);
 	sa.sa_handler = rt_on_signal;
 
-	if (rt_load(&rt, obj, size))
+	/* --metrics binds before anything is loaded: a taken port attaches nothing */
+	if (rt_metrics_open(&rt) || rt_load(&rt, obj, size))
 		goto out;
 
 	rt.maps = xcalloc(res->maps.n ? res->maps.n : 1, sizeof(*rt.maps));
@@ -660,7 +668,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	}
 
 	/* Only begin/end probes: the program ends once begin's events are out. */
-	rt_poll(&rt, n_self == 0 && (!has_attachable || n_attached == 0));
+	rt_poll(&rt, n_self == 0 && !rt.metrics && (!has_attachable || n_attached == 0));
 
 	/* ---- shutdown ---- */
 	rt_in_shutdown = 1;

@@ -34,6 +34,7 @@ struct rt {
 	bool has_exit;
 	int exit_code;
 	struct sbuf buf;              /* scratch for formatting */
+	struct metrics_server *metrics; /* --metrics (runtime/metrics.h), or NULL */
 };
 
 /* rt.c: true once SIGINT/SIGTERM asked the run to stop. */
@@ -53,6 +54,18 @@ int rt_map_clear(struct rt *rt, const struct map_info *m);
 int rt_map_zero(struct rt *rt, const struct map_info *m);
 /* Prints every non-empty user map, sorted by name, as at exit. */
 void rt_maps_print_all(struct rt *rt);
+
+/* Reads map @m and calls @fn once with all its entries (per-CPU values
+ * merged; hist/lhist: one entry per key and bucket). 0 or -errno. */
+typedef void rt_map_visit_fn(void *arg, const struct map_info *m, const struct out_entry *e,
+			     size_t n);
+int rt_map_visit(struct rt *rt, const struct map_info *m, rt_map_visit_fn *fn, void *arg);
+
+/* metrics_rt.c: --metrics. open: binds (error printed, -errno); serve: waits
+ * up to @timeout_ms for events or scrapes and answers the scrapes. */
+int rt_metrics_open(struct rt *rt);
+void rt_metrics_serve(struct rt *rt, int timeout_ms);
+void rt_metrics_close(struct rt *rt);
 
 /* sym.c */
 void rt_sym_init(struct rt *rt);
