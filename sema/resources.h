@@ -75,6 +75,11 @@ enum action_kind {
 	ACT_PRINT_VALUE, /* payload: one value of args->fields[0].type */
 	ACT_JOIN,        /* payload: n strings of elem size, separator in fmt */
 	ACT_RUNTIME_ERROR, /* a helper failed (-k): fmt = helper name; payload s64 ret */
+	ACT_RUNTIME_WARNING, /* a run-time check failed: fmt = the message (bpftrace's
+			      * "Divide or modulo by 0 detected. This can lead to
+			      * unexpected results. 1 is being used as the result.",
+			      * "Array access out of bounds. This can lead to unexpected
+			      * results."); no payload; printed as a WARNING at loc */
 };
 
 struct action {
