@@ -465,6 +465,12 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 		if (psize >= 8)
 			do_runtime_error(rt, a, payload);
 		break;
+	case ACT_RUNTIME_WARNING:
+		if (rt->o->json)
+			json_located(rt, a, "runtime_error", a->fmt ? a->fmt : "", NULL);
+		else
+			log_at(rt, a, "WARNING", a->fmt ? a->fmt : "", true);
+		break;
 	}
 	return 0;
 }
