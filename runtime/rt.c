@@ -563,6 +563,25 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	int n_attached = 0, status = 1, err, ncpus;
 	bool has_attachable = false;
 
+	if (res->probes.n == 0) {
+		if (!o->quiet)
+			printf("No probes to attach\n");
+		return 1;
+	}
+	{
+		const char *mp = getenv("BPFTRACE_MAX_PROBES");
+		unsigned long max = mp ? strtoul(mp, NULL, 0) : 1024;
+
+		if (max && res->probes.n > max) {
+			fprintf(stderr, "ERROR: Can't attach to %zu probes because it exceeds the "
+					"current limit of %lu probes.\nYou can increase the limit "
+					"through the BPFTRACE_MAX_PROBES environment variable, but BE "
+					"CAREFUL since a high number of probes attached can cause your "
+					"system to crash.\n",
+				res->probes.n, max);
+			return 1;
+		}
+	}
 	rt_stop = 0;
 	rt_in_shutdown = 0;
 	rt.o = o;
