@@ -3,9 +3,9 @@
 # Usage: scripts/deps.sh [--test]   (--test adds what the test suites use)
 set -euo pipefail
 pkgs=(llvm-19-dev libbpf-dev libelf-dev libdw-dev flex bison meson ninja-build pkg-config
-      zlib1g-dev libzstd-dev gcc)
+      zlib1g-dev libzstd-dev gcc scdoc)
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=(bpftool systemtap-sdt-dev python3 clang-19 libclang-rt-19-dev)
+	pkgs+=(bpftool systemtap-sdt-dev python3 clang-19 libclang-rt-19-dev prometheus)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
