@@ -1,7 +1,7 @@
 /* rt_fixture.c — runs tests/data/rt_fixture.bpf.o through rt_run with
  * resources written by hand (what sema would produce for that object), so
  * the runtime is tested on its own. Usage: rt_fixture OBJ [-q] [--dry-run]
- * [-c CMD]. Prints what scry would print; exits with rt_run's status. */
+ * [-c CMD] [--bad-attach] [--missing-warn] [--json] [-v] [--src FILE]. Prints what scry would print; exits with rt_run's status. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 	};
 	struct rt_opts o = { .out = stdout };
 	struct src *obj;
-	bool only_special = false;
+	bool only_special = false, bad_attach = false;
+	int missing = 0;
 	int status;
 
 	if (argc < 2) {
@@ -56,6 +57,10 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-q"))
 			o.quiet = true;
+		else if (!strcmp(argv[i], "--bad-attach"))
+			bad_attach = true;
+		else if (!strcmp(argv[i], "--missing-warn"))
+			missing = 1;
 		else if (!strcmp(argv[i], "--json"))
 			o.json = true;
 		else if (!strcmp(argv[i], "-v"))
@@ -84,6 +89,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(p); i++)
 		if (!only_special || i != 1)
 			ptrvec_push(&res.probes, &p[i]);
+	if (bad_attach) {
+		/* the tracepoint program attached to a tracepoint that does not exist */
+		tp.target = "syscalls:sys_enter_no_such_call";
+		tp.full = "tracepoint:syscalls:sys_enter_no_such_call";
+	}
+	res.cfg.missing_probes = missing;
 	res.cfg.perf_rb_pages = 64;
 	res.cfg.print_maps_on_exit = true;
 	res.cfg.max_strlen = 1024;
