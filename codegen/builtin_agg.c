@@ -455,8 +455,9 @@ LLVMValueRef cg_bi_map(struct cg *g, struct ast_node *n)
 		LLVMValueRef key = cg_map_key(g, a, 0);
 		LLVMValueRef args[2] = { g->maps[ci->map->id], key };
 
-		cg_helper(g, BH_map_delete_elem, g->i64, args, 2);
-		return cg_i64(g, 0);
+		LLVMValueRef r = cg_helper(g, BH_map_delete_elem, g->i64, args, 2);
+
+		return LLVMBuildICmp(g->b, LLVMIntEQ, r, cg_i64(g, 0), "");
 	}
 	case BI_HAS_KEY: {
 		LLVMValueRef key = cg_map_key(g, a, 0);

@@ -341,6 +341,32 @@ static LLVMValueRef binop(struct cg *g, struct ast_node *n)
 	case AST_OP_MOD: {
 		LLVMTypeRef ty = LLVMTypeOf(l);
 		LLVMValueRef z = LLVMBuildICmp(g->b, LLVMIntEQ, r, LLVMConstInt(ty, 0, 0), "");
+		const struct action *w = NULL;
+
+		for (size_t i = 0; i < g->res->actions.n; i++) {
+			const struct action *a = g->res->actions.v[i];
+
+			if (a->kind == ACT_RUNTIME_WARNING && a->loc.off == n->loc.off && a->loc.len == n->loc.len &&
+			    a->loc.src == n->loc.src)
+				w = a;
+		}
+		if (w) {
+			/* tell user space about the zero divisor */
+			LLVMBasicBlockRef warn = cg_block(g, "div_zero"), cont = cg_block(g, "div_ok");
+			LLVMValueRef ev, args[4];
+
+			LLVMBuildCondBr(g->b, z, warn, cont);
+			LLVMPositionBuilderAtEnd(g->b, warn);
+			ev = cg_gep(g, g->scratch_base, g->event_off);
+			LLVMBuildStore(g->b, cg_i64(g, w->id), ev);
+			args[0] = g->events;
+			args[1] = ev;
+			args[2] = cg_i64(g, 8);
+			args[3] = cg_i64(g, 0);
+			cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+			LLVMBuildBr(g->b, cont);
+			LLVMPositionBuilderAtEnd(g->b, cont);
+		}
 		LLVMValueRef safe = LLVMBuildSelect(g->b, z, LLVMConstInt(ty, 1, 0), r, "");
 		LLVMValueRef q = n->bin.op == AST_OP_DIV ? LLVMBuildUDiv(g->b, l, safe, "") :
 							   LLVMBuildURem(g->b, l, safe, "");

@@ -256,7 +256,7 @@ const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_
 		if (!mi)
 			return NULL;
 		ci->map = mi;
-		return sema_ty_none(s);
+		return sema_ty_bool(s); /* true when something was deleted */
 	case BI_HAS_KEY:
 		if (!sema_arity(s, n, 2, 2))
 			return NULL;

@@ -140,6 +140,7 @@ static void subst_walk(struct sema *s, struct ast_node **np, struct subst *sb, u
 		return;
 	case AST_LET:
 		subst_walk(s, &n->let.var, sb, n_sb);
+		subst_walk(s, &n->let.typ, sb, n_sb);
 		subst_walk(s, &n->let.init, sb, n_sb);
 		return;
 	case AST_IF:

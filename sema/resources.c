@@ -134,6 +134,18 @@ static void call_action(struct sema *s, struct ast_node *n)
 	struct action *a = NULL;
 	struct ast_node *args = n->call.args;
 
+	if (n->kind == AST_BINOP && (n->bin.op == AST_OP_DIV || n->bin.op == AST_OP_MOD) && n->type &&
+	    sema_ty_is_int(n->type)) {
+		int64_t k;
+
+		if (sema_const_int(n->bin.r, &k) && k != 0)
+			return;
+		/* found again by codegen through its loc */
+		a = new_action(s, ACT_RUNTIME_WARNING, n);
+		a->fmt = "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.";
+		finish_action(s, a);
+		return;
+	}
 	if (n->kind != AST_CALL || !n->call.info)
 		return;
 	ci = n->call.info;

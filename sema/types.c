@@ -263,6 +263,8 @@ static const struct type *incdec(struct sema *s, struct ast_node *n)
 		if (!m->value_type)
 			sema_map_assign(s, e, &one);
 		e->type = m->value_type;
+		if (m->value_type && m->value_type->kind == TY_POINTER)
+			return m->value_type;
 		if (!m->value_type || !sema_ty_is_int(m->value_type)) {
 			sema_err(s, n->loc, "The %s operator must be applied to an integer", ast_op_names[n->un.op]);
 			return NULL;
@@ -962,6 +964,19 @@ static void assign(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *lhs = n->assign.lhs;
 
+	if (n->assign.op != AST_OP_NONE && lhs->kind == AST_MAP) {
+		/* @m op= y on a map never assigned yet: it starts as 0 of y's type */
+		struct map_info *mi;
+
+		sema_map_keys(s, lhs);
+		mi = sema_map_get(s, lhs);
+		if (!mi->value_type) {
+			const struct type *t = sema_expr(s, &n->assign.rhs);
+
+			if (t && (sema_ty_is_int(t) || t->kind == TY_POINTER))
+				mi->value_type = sema_ty_storage(s, t);
+		}
+	}
 	if (n->assign.op != AST_OP_NONE) {
 		/* x op= y  ->  x = x op y */
 		struct ast_node *cl = ast_clone(s->cx, lhs);
