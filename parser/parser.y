@@ -677,10 +677,11 @@ map
 	| MAP '[' expr_list ']' { $$ = ast_map(CX, L(@$), $1.s, $3.head); }
 	;
 
-/* f(a, b); a macro may also be called as m!(a, b) */
+/* f(a, b); a macro may also be called as m!(a, b); typeinfo(struct x) takes a type */
 call
 	: IDENT '(' args ')' { $$ = ast_call(CX, L(@$), $1.s, $3.head); }
 	| IDENT '!' '(' args ')' { $$ = ast_call(CX, L(@$), $1.s, $4.head); }
+	| IDENT TYPE_LPAREN type ')' { $$ = ast_call(CX, L(@$), $1.s, $3); } /* typeinfo(T) */
 	;
 
 args
