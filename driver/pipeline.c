@@ -79,8 +79,10 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	struct cg_obj obj = { 0 };
 	struct rt_opts ro = { 0 };
 	struct rt_child *child = NULL;
-	FILE *out = NULL;
-	int status = 1;
+	FILE *out = NULL, *opt_ir = NULL;
+	char *opt_ir_text = NULL;
+	size_t opt_ir_size = 0;
+	int status = 1, err;
 	double t0;
 
 	probe_env_default(&env);
@@ -112,14 +114,27 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 		goto out;
 	}
 
-	if (o->debug & DBG_CODEGEN)
+	/* bpftrace's headers; the optimized IR is collected and printed after the
+	 * unoptimized one, each under its header */
+	if (o->debug & DBG_CODEGEN) {
+		fputs("LLVM IR before optimization\n---------------------------\n\n", stdout);
 		co.dump_ir = stdout;
+	}
 	if (o->debug & DBG_CODEGEN_OPT)
-		co.dump_ir_opt = stdout;
+		co.dump_ir_opt = opt_ir = open_memstream(&opt_ir_text, &opt_ir_size);
 	co.emit_llvm = o->emit_llvm;
 	co.verify = o->verify_llvm_ir;
 	t0 = now_ms();
-	if (cg_compile(cx, prog, &res, &co, &obj) || cx->diag->n_errors)
+	err = cg_compile(cx, prog, &res, &co, &obj);
+	if (opt_ir) {
+		fclose(opt_ir);
+		opt_ir = NULL;
+		fputs("\nLLVM IR after optimization\n----------------------------\n\n", stdout);
+		fwrite(opt_ir_text, 1, opt_ir_size, stdout);
+		free(opt_ir_text);
+		opt_ir_text = NULL;
+	}
+	if (err || cx->diag->n_errors)
 		goto out;
 	timing(o, "codegen", t0);
 	fflush(stdout);
