@@ -11,6 +11,7 @@
  * buffer and the object (closing it unloads programs and maps). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,8 +471,15 @@ static int rt_attach_all(struct rt *rt)
 
 /* ---- event loop ---- */
 
-static bool pid_alive(pid_t pid)
+/* -p: is the traced process still there? Through a pidfd (immune to pid
+ * reuse) when the kernel has them, else kill(pid, 0). */
+static bool pid_alive(struct rt *rt, pid_t pid)
 {
+	if (rt->pidfd >= 0) {
+		struct pollfd pfd = { .fd = rt->pidfd, .events = POLLIN };
+
+		return poll(&pfd, 1, 0) == 0;
+	}
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
@@ -516,7 +524,7 @@ static void rt_poll(struct rt *rt, bool drain)
 			break;
 		if (o->child && rt_child_exited(o->child))
 			break;
-		if (o->pid > 0 && !pid_alive(o->pid))
+		if (o->pid > 0 && !pid_alive(rt, o->pid))
 			break;
 		if (rt_sigusr1) {
 			rt_sigusr1 = 0;
@@ -553,6 +561,9 @@ static void rt_fini(struct rt *rt)
 	free(rt->maps);
 	rt_sym_fini(rt);
 	sbuf_fini(&rt->buf);
+	if (rt->pidfd >= 0)
+		close(rt->pidfd);
+	rt->pidfd = -1;
 }
 
 int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res)
@@ -586,6 +597,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	rt_in_shutdown = 0;
 	rt.o = o;
 	rt.res = res;
+	rt.pidfd = o->pid > 0 ? (int)syscall(SYS_pidfd_open, o->pid, 0) : -1;
 	rt.out = o->out ? o->out : stdout;
 	ncpus = libbpf_num_possible_cpus();
 	rt.ncpus = ncpus > 0 ? (unsigned)ncpus : 1;

@@ -30,6 +30,7 @@ struct rt {
 	FILE *out;
 	struct out_sym sym;
 	struct sym_ctx *symctx;       /* runtime/syms.h: symbols, loaded lazily */
+	int pidfd;                    /* -p: pidfd of the traced process, or -1 */
 	bool finalize;                /* exit() seen: ignore further events */
 	bool has_exit;
 	int exit_code;
