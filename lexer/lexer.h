@@ -68,6 +68,9 @@ struct lexer;
 
 /* A scanner over cx->src; errors go to cx->diag. Never fails. */
 struct lexer *lex_new(struct ast_ctx *cx);
+/* A scanner over @s (borrowed; it must outlive the tokens' locations) that reads
+ * one expression: it returns LEX_START_EXPR first, then tokens as inside a block. */
+struct lexer *lex_new_expr(struct ast_ctx *cx, const struct src *s);
 void lex_free(struct lexer *lx);
 /* The next token (LEX_EOF = 0 at the end); fills *val and *loc. */
 int lex_next(struct lexer *lx, union lex_val *val, struct lex_loc *loc);

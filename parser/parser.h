@@ -5,10 +5,12 @@
 #ifndef SCRY_PARSER_PARSER_H
 #define SCRY_PARSER_PARSER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ast_ctx;
 struct ast_node;
+struct src;
 
 struct parse_opts {
 	/* positional parameters $1..$N, substituted in attach points */
@@ -20,5 +22,10 @@ struct parse_opts {
  * through cx->diag (all of them, up to 20, with recovery). Never exits, never crashes;
  * can be called many times in one process. @o may be NULL. */
 struct ast_node *parse_program(struct ast_ctx *cx, const struct parse_opts *o);
+
+/* Parses @s (borrowed; it must outlive the nodes) as one expression, e.g. the body
+ * of `#define RED "\033[31m"` or `#define FLAG (1 << 3)`. Returns the expression, or
+ * NULL if @s is not exactly one expression; errors go to cx->diag unless @quiet. */
+struct ast_node *parse_expression(struct ast_ctx *cx, const struct src *s, bool quiet);
 
 #endif

@@ -33,6 +33,7 @@ int scry_parse(struct pstate *ps);
 }
 
 %code {
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser/parser_int.h"
@@ -192,6 +193,7 @@ static struct ast_node *expr_stmt_new_loc(struct pstate *ps, struct ast_node *e)
 %token OP_XOR_ASSIGN 314 "'^='"
 %token OP_SHL_ASSIGN 315 "'<<='"
 %token OP_SHR_ASSIGN 316 "'>>='"
+%token START_EXPR 317 "start of expression"
 
 /* lowest first; bpftrace's (and C's) precedence */
 %right '?' ':'
@@ -226,6 +228,7 @@ static struct ast_node *expr_stmt_new_loc(struct pstate *ps, struct ast_node *e)
  * kprobe:f { } */
 program
 	: top_items { ps->program = prog_new(ps, @$, $1.head); }
+	| START_EXPR expr { ps->program = $2; } /* parse_expression() */
 	;
 
 top_items
@@ -1193,6 +1196,38 @@ static void put_symbol(struct sbuf *b, const char *name)
 		sbuf_put(b, name + 1, n - 2);
 	else
 		sbuf_puts(b, name);
+}
+
+struct ast_node *parse_expression(struct ast_ctx *cx, const struct src *s, bool quiet)
+{
+	static const struct parse_opts no_opts;
+	struct pstate ps = { .cx = cx, .opts = &no_opts };
+	struct diag *saved = cx->diag, local;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *sink = NULL;
+	unsigned errors_before;
+	int rc;
+
+	if (quiet) {
+		sink = open_memstream(&buf, &len);
+		if (!sink)
+			return NULL;
+		diag_init(&local, sink);
+		cx->diag = &local;
+	}
+	errors_before = cx->diag->n_errors;
+	ps.lx = lex_new_expr(cx, s);
+	rc = scry_parse(&ps);
+	lex_free(ps.lx);
+	if (rc != 0 || ps.n_syntax_errors || cx->diag->n_errors != errors_before)
+		ps.program = NULL;
+	cx->diag = saved;
+	if (sink) {
+		fclose(sink);
+		free(buf);
+	}
+	return ps.program;
 }
 
 struct ast_node *parse_program(struct ast_ctx *cx, const struct parse_opts *o)

@@ -307,8 +307,39 @@ static void test_errors(void)
 	done(&p);
 }
 
+static void test_parse_expression(void)
+{
+	static const struct { const char *text; const char *want; } cases[] = {
+		{ "\"\\033[31m\"", "string \"\\x1b[31m\"\n" },
+		{ "(1 << 3)", "binop <<\n  int 1\n  int 3\n" },
+		{ "  42  ", "int 42\n" },
+		{ "sizeof(struct x) * 2", "binop *\n  sizeof\n    type struct x\n  int 2\n" },
+		{ "do { } while (0)", NULL },
+		{ "1 2", NULL },
+		{ "", NULL },
+	};
+	struct parsed p;
+
+	parse(&p, "begin { }");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct src *s = src_from_string("define", cases[i].text, strlen(cases[i].text));
+		struct ast_node *e = parse_expression(&p.cx, s, true);
+		char *got = e ? dump(e) : NULL;
+
+		if (cases[i].want)
+			is_str(got, cases[i].want, cases[i].text);
+		else
+			ok(e == NULL, "not an expression: '%s'", cases[i].text);
+		free(got);
+		src_free(s);
+	}
+	is_int(p.d.n_errors, 0, "quiet: no diagnostics");
+	done(&p);
+}
+
 int main(void)
 {
+	test_parse_expression();
 	test_precedence();
 	test_postfix_and_primaries();
 	test_statements();
