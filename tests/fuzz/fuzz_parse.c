@@ -1,5 +1,5 @@
-/* fuzz_parse.c — libFuzzer target over the front end: lexer, parser, -d ast printer
- * and ast_clone. Any input must give either a tree or diagnostics, never a crash,
+/* fuzz_parse.c — libFuzzer target over the front end: lexer, parser (programs and
+ * single expressions), -d ast printer and ast_clone. Any input must give either a tree or diagnostics, never a crash,
  * hang or leak. Built by build.sh (clang, -fsanitize=fuzzer,address,undefined). */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ast_print(sink, prog);
 		ast_print(sink, ast_clone(&cx, prog));
 	}
+	/* the same bytes as one expression (the #define path) */
+	prog = parse_expression(&cx, s, true);
+	if (prog)
+		ast_print(sink, prog);
 	ast_ctx_fini(&cx);
 	src_free(s);
 	fclose(sink);
