@@ -140,6 +140,21 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 		LLVMBuildStore(g->b, code, cg_gep(g, ev, 8));
 		event_buf(g, a);
 		event_send(g, a, ev);
+		{
+			/* mark the program as exiting (see probe_fn) */
+			LLVMValueRef key = cg_alloca(g, g->i32, "skey"), args[2], v;
+			LLVMBasicBlockRef set = cg_block(g, "exit_set"), done = cg_block(g, "exit_done");
+
+			LLVMBuildStore(g->b, cg_i32(g, 0), key);
+			args[0] = g->state;
+			args[1] = key;
+			v = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
+			LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, v, ""), done, set);
+			LLVMPositionBuilderAtEnd(g->b, set);
+			LLVMBuildStore(g->b, cg_i64(g, 1), v);
+			LLVMBuildBr(g->b, done);
+			LLVMPositionBuilderAtEnd(g->b, done);
+		}
 		if (g->in_callback) {
 			LLVMBuildStore(g->b, cg_i64(g, 1), g->cb_ctx);
 			LLVMBuildRet(g->b, cg_i64(g, 1));

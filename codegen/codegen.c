@@ -330,6 +330,12 @@ static void maps_create(struct cg *g)
 	g->events = map_global(g, RT_EVENTS_MAP);
 	g->scratch = map_global(g, "scratch");
 	g->stacks = map_global(g, "stacks");
+	g->state = map_global(g, "state");
+	for (size_t i = 0; i < res->actions.n; i++) {
+		const struct action *a = res->actions.v[i];
+
+		g->has_exit |= a->kind == ACT_EXIT;
+	}
 }
 
 static bool module_uses(LLVMValueRef gv)
@@ -362,6 +368,10 @@ static void maps_finish(struct cg *g)
 	map_btf(g, g->events, RT_EVENTS_MAP, BPF_MAP_TYPE_RINGBUF, rb, 0, 0);
 	map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
 		g->scratch_max ? (g->scratch_max + 7) / 8 * 8 : 8);
+	if (module_uses(g->state))
+		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+	else
+		LLVMDeleteGlobal(g->state);
 	if (module_uses(g->stacks))
 		map_btf(g, g->stacks, "stacks", BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 127 * 8);
 	else
@@ -521,6 +531,24 @@ static void probe_fn(struct cg *g, struct ast_node *p)
 		g->scratch_off = (g->res->event_max_size + 7) / 8 * 8;
 		if (g->scratch_off > g->scratch_max)
 			g->scratch_max = g->scratch_off;
+	}
+	if (g->has_exit && !pi->is_begin && !pi->is_end) {
+		/* after exit() no probe runs its body again */
+		LLVMValueRef key = cg_alloca(g, g->i32, "skey"), args[2], v;
+		LLVMBasicBlockRef chk = cg_block(g, "exit_chk"), go = cg_block(g, "not_exited"),
+				  stop = cg_block(g, "exited");
+
+		g->stack_used += 8;
+		LLVMBuildStore(g->b, cg_i32(g, 0), key);
+		args[0] = g->state;
+		args[1] = key;
+		v = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
+		LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, v, ""), go, chk);
+		LLVMPositionBuilderAtEnd(g->b, chk);
+		LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, LLVMBuildLoad2(g->b, g->i64, v, ""), ""), go, stop);
+		LLVMPositionBuilderAtEnd(g->b, stop);
+		cg_return(g);
+		LLVMPositionBuilderAtEnd(g->b, go);
 	}
 	if (p->probe.pred) {
 		LLVMValueRef c;
