@@ -26,6 +26,10 @@ struct probe_env {
 	struct btf *(*get_btf)(void *cookie); /* lazily loaded vmlinux BTF, or NULL */
 	void *btf_cookie;
 	pid_t pid;                  /* -p, 0 = system-wide */
+	/* -c: the child's pid (forked before sema, execs after attach);
+	 * uprobe/usdt attach to it when pid is 0 (as bpftrace does). 0 = none. */
+	pid_t child_pid;
+	bool unsafe;                /* --unsafe: uprobes at unchecked addresses */
 };
 
 /* Program context as the BPF program sees it. */
@@ -73,6 +77,13 @@ struct probe_ctx {
 	const struct type *args;
 	bool has_args;        /* `args` is meaningful */
 	uint32_t max_argn;    /* argN limit (6 for pt_regs on x86-64) */
+	/* PCTX_PT_REGS uprobe with DWARF: args is a TY_RECORD whose field i is
+	 * argument register i, fields packed (udwarf_args_record()). */
+	/* usdt: the probe's sites (struct usdt_note *, probes/usdt_notes.h);
+	 * the program is attached at each site with the site index as BPF
+	 * cookie, and argN reads the argument spec of that site. */
+	const void *const *usdt_sites;
+	uint32_t n_usdt_sites;
 };
 
 struct probe_ops {

@@ -142,6 +142,18 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 const char *probe_uprobe_section(const struct probe_target *t, struct arena *a);
 int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links);
+/* PCTX_PT_REGS, argN up to 6, `args` from DWARF when expand found it. */
+int probe_uprobe_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d);
+/* Attaches @prog at @offset of @path (pid: t->pid, or every process),
+ * with a USDT semaphore (@ref_ctr_offset, 0 = none) and a BPF cookie. */
+int probe_uprobe_attach_at(struct bpf_program *prog, const struct probe_target *t,
+			   const char *path, uint64_t offset, uint64_t ref_ctr_offset,
+			   uint64_t cookie, struct ptrvec *links);
+/* -l: "<type>:<file>:<func>" for "<file glob>:<func glob>" (with -p, every
+ * mapped file for "*"), with -v the DWARF parameters. */
+int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      bool verbose, FILE *out);
 
 /* bpftrace -lv argument lines ("    <type> <name>", then "    <type> retval")
  * for the FUNC_PROTO @proto_id, skipping its first @skip parameters. */

@@ -1,17 +1,46 @@
 /* uprobe.c — `uprobe:<binary>:[<lang>:]<function>[+<offset>]` (u): user-space
- * function entry probes. The helpers here serve uretprobe.c and usdt.c.
+ * function entry probes. The helpers here serve uretprobe.c.
  *
- * For now targets are taken as written (no path resolution, no wildcard
- * expansion over ELF symbols); libbpf resolves the function name at attach
- * time. available() checks for the uprobe PMU. */
+ * Expansion goes through utargets (which files: a path, a name found in
+ * $PATH or the linker cache, a glob, or with -p what the process maps; which
+ * functions: a name or a glob over the ELF symbols) and resolves every target
+ * to a file offset up front, so that attach needs no symbol lookups and the
+ * errors bpftrace reports at attach time (offset outside the function, an
+ * address in no function, a size-0 symbol) are reported here, once:
+ *   uprobe:/bin/bash:readline        function entry
+ *   uprobe:/bin/bash:readline+16     an offset inside it (< its size)
+ *   uprobe:/bin/bash:0x4f6a0         a virtual address (in some function,
+ *                                    unless --unsafe)
+ *   uprobe:libc:malloc*, u:./a*:f*   wildcards over symbols and files
+ *   uprobe:./prog@prog.c:22          the first address of a source line (DWARF)
+ *   uprobe:/bin/x:cpp:ns::f          C++ names (matched as written: no demangler)
+ * When the binary has DWARF, `args` is the record of the function's
+ * parameters (udwarf_args_record()). The pid to attach to is -p's, or -c's
+ * child. */
 #include "probes/probe_int.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <bpf/libbpf.h>
+
+#include "probes/libpath.h"
+#include "probes/udwarf.h"
+#include "probes/uelf.h"
+#include "probes/utargets.h"
+
+/* What expand computed for one uprobe target (probe_target.priv). */
+struct uprobe_priv {
+	const char *attach_path; /* file the offset is in */
+	const struct type *args; /* DWARF parameter record, or NULL */
+};
+
+/* At most this many functions of one file get a DWARF `args` record (each
+ * costs a DIE search); wildcards over whole libraries go without. */
+#define UPROBE_MAX_DWARF_TARGETS 256
 
 int probe_uprobe_available(const struct probe_env *env, const char **why)
 {
@@ -23,44 +52,316 @@ int probe_uprobe_available(const struct probe_env *env, const char **why)
 	return -EOPNOTSUPP;
 }
 
+static pid_t uprobe_pid(const struct probe_env *env)
+{
+	return env->pid > 0 ? env->pid : env->child_pid > 0 ? env->child_pid : 0;
+}
+
+static struct probe_target *up_new(const struct probe_ops *ops, const struct probe_env *env,
+				   struct arena *a, const char *path, const char *attach,
+				   const char *func, const char *spec, uint64_t off)
+{
+	struct probe_target *t;
+	struct uprobe_priv *pv = arena_alloc(a, sizeof(*pv));
+
+	t = probe_target_new(a, ops, arena_printf(a, "%s:%s", path, spec), func,
+			     arena_printf(a, "%s:%s:%s", ops->name, path, spec));
+	t->path = str_intern0(a, path);
+	t->offset = off;
+	t->is_ret = strcmp(ops->name, "uretprobe") == 0;
+	t->pid = uprobe_pid(env);
+	pv->attach_path = arena_strdup(a, attach);
+	t->priv = pv;
+	return t;
+}
+
+/* Fills the DWARF `args` records of out[first..] (all of @path). */
+static void up_dwarf_args(const char *path, struct ptrvec *out, size_t first, struct arena *a)
+{
+	struct udwarf *dw = NULL;
+
+	if (out->n - first > UPROBE_MAX_DWARF_TARGETS || udwarf_open(path, &dw))
+		return;
+	for (size_t i = first; i < out->n; i++) {
+		struct probe_target *t = out->v[i];
+		struct uprobe_priv *pv = (struct uprobe_priv *)t->priv;
+		const struct type *rec = NULL;
+
+		if (t->func && *t->func && udwarf_args_record(dw, t->func, a, &rec) == 0)
+			pv->args = rec;
+	}
+	udwarf_free(dw);
+}
+
+static void up_file_error(struct diag *d, const struct ast_node *ap, const char *kind,
+			  const char *bin, int err)
+{
+	if (err == -ENOEXEC)
+		diag_error(d, ap->loc, "%s target file '%s' is not an ELF file", kind, bin);
+	else
+		diag_error(d, ap->loc, "%s target file '%s' does not exist or is not executable",
+			   kind, bin);
+}
+
+/* One function, function+offset or address of one file. */
+static int up_expand_one(const struct probe_ops *ops, const struct probe_env *env,
+			 const struct ast_node *ap, const char *file, const char *spec,
+			 struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	bool is_ret = strcmp(ops->name, "uretprobe") == 0;
+	char name[1024];
+	uint64_t off = 0, addr = 0, file_off = 0;
+	bool is_addr = false;
+	const struct uelf_sym *sym = NULL;
+	struct uelf *e = NULL;
+	size_t first = out->n;
+	int err;
+
+	if (uelf_parse_func(spec, name, sizeof(name), &off, &is_addr, &addr)) {
+		diag_error(d, ap->loc, "Invalid uprobe function: '%s'", spec);
+		return -EINVAL;
+	}
+	err = uelf_open(file, &e);
+	if (err == -ENOEXEC && is_addr && env->unsafe) {
+		/* not ELF: the address is a file offset */
+		ptrvec_push(out, up_new(ops, env, a, file, file, "",
+					arena_printf(a, "0x%llx", (unsigned long long)addr), addr));
+		return 0;
+	}
+	if (err) {
+		up_file_error(d, ap, "uprobe", file, err);
+		return err;
+	}
+	if (is_addr) {
+		err = uelf_resolve_addr(e, addr, &file_off, &sym);
+		if (err || (!sym && !env->unsafe)) {
+			diag_plain_error(d, "Could not resolve address: %s:0x%llx", file,
+					 (unsigned long long)addr);
+			err = -ENOENT;
+			goto out;
+		}
+		if (sym && is_ret && addr != sym->addr) {
+			diag_plain_error(d, "uretprobes cannot be attached at function offset. "
+					    "(address resolved to: %s+%llu)",
+					 sym->name, (unsigned long long)(addr - sym->addr));
+			err = -EINVAL;
+			goto out;
+		}
+		ptrvec_push(out, up_new(ops, env, a, file, e->attach_path, sym ? sym->name : "",
+					arena_printf(a, "0x%llx", (unsigned long long)addr),
+					file_off));
+		goto out;
+	}
+	sym = uelf_sym_by_name(e, name);
+	if (!sym) {
+		err = 0; /* the caller reports "No matches for ..." */
+		goto out;
+	}
+	if (off && is_ret) {
+		diag_plain_error(d, "uretprobes cannot be attached at function offset. "
+				    "(address resolved to: %s+%llu)",
+				 name, (unsigned long long)off);
+		err = -EINVAL;
+		goto out;
+	}
+	if (sym->size == 0 && !env->unsafe) {
+		diag_plain_error(d, "Could not determine boundary for %s (symbol has size 0).\n"
+				    "Use --unsafe to force attachment. WARNING: This option could "
+				    "lead to data corruption in the target process.",
+				 sym->name);
+		err = -EINVAL;
+		goto out;
+	}
+	if (sym->size && off >= sym->size) {
+		diag_plain_error(d, "Offset outside the function bounds ('%s' size is %llu)",
+				 name, (unsigned long long)sym->size);
+		err = -ERANGE;
+		goto out;
+	}
+	if (uelf_vaddr_to_offset(e, sym->addr + off, &file_off)) {
+		diag_plain_error(d, "Could not resolve symbol: %s:%s", file, name);
+		err = -EFAULT;
+		goto out;
+	}
+	ptrvec_push(out, up_new(ops, env, a, file, e->attach_path, sym->name,
+				off ? arena_printf(a, "%s+%llu", name, (unsigned long long)off) : name,
+				file_off));
+	if (!off)
+		up_dwarf_args(file, out, first, a);
+out:
+	uelf_free(e);
+	return err;
+}
+
+/* uprobe:./prog@file.c:LINE */
+static int up_expand_line(const struct probe_ops *ops, const struct probe_env *env,
+			  const struct ast_node *ap, const char *bin, const char *line,
+			  struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	const char *at = strchr(bin, '@');
+	char *file = arena_strndup(a, bin, (size_t)(at - bin)), *res = NULL;
+	struct udwarf *dw = NULL;
+	struct uelf *e = NULL;
+	const struct uelf_sym *sym = NULL;
+	uint64_t vaddr, file_off, lno;
+	const char *why;
+	int err;
+
+	if (probe_parse_uint(line, &lno, &why)) {
+		diag_error(d, ap->loc, "Invalid line number: %s", line);
+		return -EINVAL;
+	}
+	err = libpath_resolve(file, uprobe_pid(env), &res);
+	if (err) {
+		up_file_error(d, ap, "uprobe", file, err);
+		return err;
+	}
+	err = uelf_open(res, &e);
+	if (err) {
+		up_file_error(d, ap, "uprobe", file, err);
+		goto out;
+	}
+	err = udwarf_open(res, &dw);
+	if (err) {
+		diag_error(d, ap->loc, "No debug information found for '%s'", file);
+		goto out;
+	}
+	err = udwarf_line_addr(dw, at + 1, (unsigned)lno, &vaddr);
+	if (err) {
+		diag_error(d, ap->loc, "No code found for %s:%llu", at + 1,
+			   (unsigned long long)lno);
+		goto out;
+	}
+	err = uelf_resolve_addr(e, vaddr, &file_off, &sym);
+	if (err) {
+		diag_plain_error(d, "Could not resolve address: %s:0x%llx", file,
+				 (unsigned long long)vaddr);
+		goto out;
+	}
+	ptrvec_push(out, up_new(ops, env, a, str_intern0(a, strchr(file, '/') ? file : res),
+				e->attach_path, sym ? sym->name : "",
+				sym && vaddr != sym->addr
+					? arena_printf(a, "%s+%llu", sym->name,
+						       (unsigned long long)(vaddr - sym->addr))
+					: sym ? sym->name : arena_printf(a, "0x%llx",
+									(unsigned long long)vaddr),
+				file_off));
+out:
+	udwarf_free(dw);
+	uelf_free(e);
+	free(res);
+	return err;
+}
+
 int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
 {
 	bool is_ret = strcmp(ops->name, "uretprobe") == 0;
-	const char *path, *func, *plus, *why;
-	uint64_t off = 0;
-	struct probe_target *t;
+	const char *bin, *func;
+	struct ptrvec ut = { 0 };
+	pid_t pid = uprobe_pid(env);
+	int n;
 
-	if (ap->attach.n_parts != 2 && ap->attach.n_parts != 3) {
+	if (ap->attach.n_parts == 1 && env->pid > 0) {
+		bin = "";
+		func = ap->attach.parts[0];
+	} else if (ap->attach.n_parts != 2 && ap->attach.n_parts != 3) {
 		probe_arg_count_error(d, ap, ops, 2, 3);
 		return -EINVAL;
+	} else {
+		bin = ap->attach.parts[0];
+		func = ap->attach.parts[ap->attach.n_parts - 1];
 	}
-	path = ap->attach.parts[0];
-	func = ap->attach.parts[ap->attach.n_parts - 1];
-	if (!*path) {
-		diag_error(d, ap->loc, "%s should have a target", ops->name);
+	if (ap->attach.n_parts == 3 && strcmp(ap->attach.parts[1], "cpp") != 0 &&
+	    strcmp(ap->attach.parts[1], "c") != 0 && *ap->attach.parts[1]) {
+		diag_error(d, ap->loc, "unsupported language '%s' (only 'cpp')",
+			   ap->attach.parts[1]);
 		return -EINVAL;
 	}
-	plus = strchr(func, '+');
-	if (plus) {
-		if (is_ret) {
-			diag_error(d, ap->loc, "Offset not allowed");
-			return -EINVAL;
-		}
-		if (probe_parse_uint(plus + 1, &off, &why)) {
-			diag_error(d, ap->loc, "Invalid offset: %s: %s", why, plus + 1);
-			return -EINVAL;
-		}
-		func = arena_strndup(a, func, (size_t)(plus - func));
+	if (!*bin && env->pid <= 0) {
+		diag_error(d, ap->loc, "%s probe must have a target", ops->name);
+		return -EINVAL;
 	}
-	t = probe_target_new(a, ops, arena_printf(a, "%s:%s", path, func), func,
-			     arena_printf(a, "%s:%s:%s", ops->name, path, func));
-	t->path = str_intern0(a, path);
-	t->offset = off;
-	t->is_ret = is_ret;
-	t->pid = env->pid;
-	ptrvec_push(out, t);
+	if (!*func) {
+		diag_error(d, ap->loc, "%s probe must have a target function or wildcard",
+			   ops->name);
+		return -EINVAL;
+	}
+	if (strchr(bin, '@') && !probe_has_wildcard(bin))
+		return up_expand_line(ops, env, ap, bin, func, out, a, d);
+
+	if (!probe_has_wildcard(func) && !strchr(func, '?')) {
+		/* one function (or address) in each named file */
+		struct strvec files = { 0 };
+		int err = 0;
+
+		if (!*bin || probe_has_wildcard(bin)) {
+			n = pid > 0 && !*bin ? libpath_mapped_files(pid, &files)
+					     : libpath_expand(bin, pid, &files);
+			if (n < 0)
+				n = 0;
+		} else {
+			char *res = NULL;
+
+			n = libpath_resolve(bin, pid, &res);
+			if (n) {
+				up_file_error(d, ap, "uprobe", bin, n);
+				return n;
+			}
+			strvec_push(&files, strchr(bin, '/') && !libpath_other_mntns(pid) ? bin
+											 : res);
+			free(res);
+		}
+		for (size_t i = 0; i < files.n && !err; i++) {
+			if (files.n > 1 || !*bin || probe_has_wildcard(bin)) {
+				/* several files: skip those without the function */
+				struct uelf *e = NULL;
+				uint64_t o, ad;
+				bool ia;
+				char nm[1024];
+
+				if (uelf_open(files.v[i], &e))
+					continue;
+				if (uelf_parse_func(func, nm, sizeof(nm), &o, &ia, &ad) || ia ||
+				    !uelf_sym_by_name(e, nm)) {
+					uelf_free(e);
+					continue;
+				}
+				uelf_free(e);
+			}
+			err = up_expand_one(ops, env, ap, files.v[i], func, out, a, d);
+		}
+		strvec_fini(&files);
+		return err;
+	}
+
+	if (strchr(func, '+')) {
+		diag_error(d, ap->loc, "Offset not allowed with a wildcard");
+		return -EINVAL;
+	}
+	n = utargets_uprobe(*bin ? bin : "*", func, pid, a, &ut);
+	if (n < 0) {
+		if (probe_has_wildcard(bin) || !*bin)
+			return 0;
+		up_file_error(d, ap, "uprobe", bin, n);
+		return n;
+	}
+	for (size_t i = 0; i < ut.n;) {
+		const struct utarget *u = ut.v[i];
+		size_t first = out->n, j;
+
+		for (j = i; j < ut.n && ((const struct utarget *)ut.v[j])->path == u->path; j++) {
+			const struct utarget *v = ut.v[j];
+
+			if (is_ret || v->func_size || env->unsafe)
+				ptrvec_push(out, up_new(ops, env, a, v->path, v->attach_path,
+							v->func, v->func, v->offset));
+		}
+		up_dwarf_args(u->path, out, first, a);
+		i = j;
+	}
+	ptrvec_fini(&ut);
 	return 0;
 }
 
@@ -69,19 +370,129 @@ const char *probe_uprobe_section(const struct probe_target *t, struct arena *a)
 	return t->is_ret ? "uretprobe" : "uprobe";
 }
 
-int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
-			struct ptrvec *links)
+int probe_uprobe_context(const struct probe_env *env, const struct probe_target *t,
+			 struct probe_ctx *out, struct arena *a, struct diag *d)
+{
+	const struct uprobe_priv *pv = t->priv;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCTX_PT_REGS;
+	out->max_argn = 6;
+	if (pv && pv->args && !t->is_ret) {
+		out->args = pv->args;
+		out->has_args = true;
+	}
+	return 0;
+}
+
+int probe_uprobe_attach_at(struct bpf_program *prog, const struct probe_target *t,
+			   const char *path, uint64_t offset, uint64_t ref_ctr_offset,
+			   uint64_t cookie, struct ptrvec *links)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	struct bpf_link *link;
 
 	opts.retprobe = t->is_ret;
-	opts.func_name = t->func && *t->func ? t->func : NULL;
-	link = bpf_program__attach_uprobe_opts(prog, t->pid > 0 ? t->pid : -1, t->path,
-					       (size_t)t->offset, &opts);
+	opts.ref_ctr_offset = (size_t)ref_ctr_offset;
+	opts.bpf_cookie = cookie;
+	link = bpf_program__attach_uprobe_opts(prog, t->pid > 0 ? t->pid : -1, path,
+					       (size_t)offset, &opts);
 	if (!link)
 		return errno ? -errno : -EINVAL;
 	ptrvec_push(links, link);
+	return 0;
+}
+
+int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
+			struct ptrvec *links)
+{
+	const struct uprobe_priv *pv = t->priv;
+
+	return probe_uprobe_attach_at(prog, t, pv ? pv->attach_path : t->path, t->offset, 0, 0,
+				      links);
+}
+
+/* Splits a listing glob "<bin>:<func>" ("<bin>:cpp:<func>"); a glob without
+ * ':' is "*:<glob>" (with a pid: every mapped file). */
+static void up_split_glob(const char *glob, char **bin, char **func)
+{
+	const char *last = strrchr(glob, ':');
+	const char *first = strchr(glob, ':');
+
+	if (!last) {
+		*bin = xstrdup("*");
+		*func = xstrdup(glob);
+		return;
+	}
+	*bin = xstrdup(glob);
+	(*bin)[first - glob] = 0;
+	*func = xstrdup(last + 1);
+}
+
+static void up_print_params(FILE *out, const char *path, const char *func, bool is_ret,
+			    struct udwarf **dw, bool *tried)
+{
+	struct udwarf_param *params;
+	unsigned n;
+	struct arena a;
+
+	if (!*tried) {
+		*tried = true;
+		if (udwarf_open(path, dw))
+			*dw = NULL;
+	}
+	if (!*dw)
+		return;
+	arena_init(&a);
+	if (udwarf_func_params(*dw, func, &a, &params, &n) == 0 && !is_ret) {
+		for (unsigned i = 0; i < n; i++)
+			fprintf(out, "    %s %s\n", params[i].type_name,
+				params[i].name ? params[i].name : "");
+	}
+	arena_fini(&a);
+}
+
+int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
+		      bool verbose, FILE *out)
+{
+	char *bin, *func;
+	struct arena a;
+	struct ptrvec ut = { 0 };
+	const char *last_path = NULL;
+	struct udwarf *dw = NULL;
+	bool tried = false;
+	int n;
+
+	if (!glob)
+		glob = "*";
+	up_split_glob(glob, &bin, &func);
+	if ((!*bin || !strcmp(bin, "*")) && env->pid <= 0) {
+		/* bpftrace would scan every process; we list nothing */
+		free(bin);
+		free(func);
+		return 0;
+	}
+	arena_init(&a);
+	n = utargets_uprobe(strcmp(bin, "*") ? bin : "", *func ? func : "*", env->pid, &a, &ut);
+	for (int i = 0; i < n; i++) {
+		const struct utarget *u = ut.v[i];
+
+		if (u->path != last_path) {
+			udwarf_free(dw);
+			dw = NULL;
+			tried = false;
+			last_path = u->path;
+		}
+		fprintf(out, "%s:%s:%s\n", ops->name, u->path, u->func);
+		if (verbose)
+			up_print_params(out, u->path, u->func, strcmp(ops->name, "uretprobe") == 0,
+					&dw, &tried);
+	}
+	udwarf_free(dw);
+	ptrvec_fini(&ut);
+	arena_fini(&a);
+	free(bin);
+	free(func);
 	return 0;
 }
 
@@ -91,14 +502,20 @@ static int uprobe_expand(const struct probe_env *env, const struct ast_node *ap,
 	return probe_uprobe_expand(&uprobe_probe, env, ap, out, a, d);
 }
 
+static int uprobe_list(const struct probe_env *env, const char *glob, bool verbose, FILE *out)
+{
+	return probe_uprobe_list(&uprobe_probe, env, glob, verbose, out);
+}
+
 const struct probe_ops uprobe_probe = {
 	.name = "uprobe",
 	.aliases = (const char *const[]){ "u", NULL },
-	.min_parts = 2,
+	.min_parts = 1,
 	.max_parts = 3,
 	.expand = uprobe_expand,
 	.section = probe_uprobe_section,
-	.context = probe_kprobe_context,
+	.context = probe_uprobe_context,
 	.attach = probe_uprobe_attach,
+	.list = uprobe_list,
 	.available = probe_uprobe_available,
 };
