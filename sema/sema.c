@@ -24,6 +24,10 @@ int sema_run(struct ast_ctx *cx, struct ast_node *prog, const struct sema_opts *
 		probe_env_default(&s.env);
 	if (o && o->pid)
 		s.env.pid = o->pid;
+	if (o && o->has_child)
+		s.env.child_pid = o->cpid;
+	if (o)
+		s.env.unsafe = o->unsafe;
 
 	sema_config(&s);
 	if (s.d->n_errors)
