@@ -2,6 +2,7 @@
  * builtin becomes an AST_CALL with call.info; typing is done by the theme files
  * (builtin_proc.c, builtin_print.c, builtin_agg.c, builtin_mem.c). */
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -403,6 +404,35 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 
 	if (!strcmp(n->call.name, "getopt"))
 		return getopt_call(s, np);
+	if (!strcmp(n->call.name, "pton")) {
+		/* pton("1.2.3.4") / pton("::1"): the address bytes, at compile time */
+		unsigned char buf[16];
+		struct ast_node *a = n->call.args, *lit;
+		struct type *t;
+		int len;
+
+		if (!a || a->kind != AST_STR || a->next) {
+			sema_err(s, n->loc, "pton() expects one string literal argument");
+			return NULL;
+		}
+		if (inet_pton(AF_INET, a->str.s, buf) == 1)
+			len = 4;
+		else if (inet_pton(AF_INET6, a->str.s, buf) == 1)
+			len = 16;
+		else {
+			sema_err(s, a->loc, "pton() expects an IPv4 or IPv6 address, got '%s'", a->str.s);
+			return NULL;
+		}
+		lit = ast_str(s->cx, n->loc, (const char *)buf, len);
+		t = sema_ty_new(s, TY_ARRAY, len);
+		t->elem = sema_ty_int(s, 1, false);
+		t->n = len;
+		t->align = 1;
+		lit->type = t;
+		lit->next = n->next;
+		*np = lit;
+		return t;
+	}
 
 	m = macro_find(s, n->call.name, ast_list_len(n->call.args));
 	if (m)

@@ -694,7 +694,8 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 		t = n->type ? n->type : int_literal_type(s, n);
 		break;
 	case AST_STR:
-		t = sema_ty_string(s, n->str.len + 1);
+		/* pton() leaves byte arrays as typed AST_STR nodes */
+		t = n->type && n->type->kind == TY_ARRAY ? n->type : sema_ty_string(s, n->str.len + 1);
 		break;
 	case AST_BOOL:
 		t = sema_ty_bool(s);
