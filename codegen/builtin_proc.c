@@ -77,8 +77,12 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 	case BI_ARGS:
 		if (ci->n == 1) /* ctx */
 			return LLVMBuildPtrToInt(g->b, g->ctxp, g->i64, "");
+		if (pc && pc->kind == PCTX_PT_REGS && n->type && n->type->kind == TY_RECORD)
+			return cg_uprobe_args(g, n->type);
 		return g->ctxp;
 	case BI_ARG:
+		if (pc && pc->n_usdt_sites)
+			return cg_usdt_arg(g, ci->n);
 		if (pc && pc->kind == PCTX_RAW_TP)
 			return ctx_u64(g, ci->n * 8);
 		if (ci->n < ARRAY_SIZE(pt_regs_arg))

@@ -152,6 +152,12 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n);
 LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n);
 /* ---- builtin_mem.c ---- */
 LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n);
+/* ---- builtin_usdt.c: user-space probe arguments ---- */
+/* argN of the current usdt probe (probe_ctx.usdt_sites), as an i64. */
+LLVMValueRef cg_usdt_arg(struct cg *g, unsigned argn);
+/* A uprobe's DWARF `args` record @rec filled from the argument registers;
+ * a pointer to it. */
+LLVMValueRef cg_uprobe_args(struct cg *g, const struct type *rec);
 
 /* ---- loops over maps (stmt.c) ---- */
 void cg_for_map(struct cg *g, struct ast_node *n);
