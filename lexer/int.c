@@ -103,7 +103,8 @@ int lex_parse_uint(const char *s, size_t len, uint64_t *out, char *err, size_t e
 		}
 		while (e-- > 0) {
 			if (v > UINT64_MAX / 10) {
-				snprintf(err, err_size, "overflow error, maximum value is %llu: %.*s",
+				snprintf(err, err_size,
+					 "overflow error, maximum value is %llu: %.*s",
 					 (unsigned long long)UINT64_MAX, (int)len, s);
 				return -1;
 			}

@@ -22,6 +22,45 @@ static bool is_label(const char *s, size_t n)
 	return true;
 }
 
+/* `$N` at raw[i] (outside quotes): appends parameter N to @text. Returns the index
+ * of the last character used, or reports and returns SIZE_MAX for `$0`, `$x`, `$`
+ * and numbers that overflow. */
+static size_t subst_param(struct ast_ctx *cx, const struct parse_opts *o, struct ast_node *ap,
+			  const char *raw, size_t len, size_t i, struct sbuf *text)
+{
+	size_t j = i + 1;
+	uint64_t n = 0;
+	bool overflow = false;
+
+	for (; j < len && isdigit((unsigned char)raw[j]) && !(j == i + 1 && raw[j] == '0'); j++) {
+		unsigned d = (unsigned)(raw[j] - '0');
+
+		if (n > (UINT64_MAX - d) / 10)
+			overflow = true;
+		else
+			n = n * 10 + d;
+	}
+	if (overflow) {
+		diag_error(cx->diag, ap->loc,
+			   "positional parameter is not valid: overflow error, maximum value "
+			   "is %llu: %.*s",
+			   (unsigned long long)UINT64_MAX, (int)(j - i - 1), raw + i + 1);
+		return SIZE_MAX;
+	}
+	if (j == i + 1) {
+		char c = i + 1 < len ? raw[i + 1] : ' ';
+
+		diag_error(cx->diag, ap->loc,
+			   "invalid trailing character for positional param: %c. Try quoting "
+			   "this entire part if this is intentional e.g. \"$%c\".",
+			   c, c);
+		return SIZE_MAX;
+	}
+	if (n >= 1 && n <= o->n_pos_params && o->pos_params[n - 1])
+		sbuf_puts(text, o->pos_params[n - 1]);
+	return j - 1;
+}
+
 bool parse_attach_fill(struct ast_ctx *cx, const struct parse_opts *o, struct ast_node *ap,
 		       const char *raw, uint32_t len)
 {
@@ -51,49 +90,13 @@ bool parse_attach_fill(struct ast_ctx *cx, const struct parse_opts *o, struct as
 			sbuf_putc(&text, c);
 			c = raw[++i];
 		} else if (!in_q && c == '$') {
-			size_t j = i + 1;
-			uint64_t n = 0;
+			size_t last = subst_param(cx, o, ap, raw, len, i, &text);
 
-			bool overflow = false;
-
-			while (j < len && isdigit((unsigned char)raw[j]) && !(j == i + 1 && raw[j] == '0')) {
-				unsigned d = (unsigned)(raw[j] - '0');
-
-				if (n > (UINT64_MAX - d) / 10)
-					overflow = true;
-				else
-					n = n * 10 + d;
-				j++;
-			}
-			if (overflow) {
-				diag_error(cx->diag, ap->loc,
-					   "positional parameter is not valid: overflow error, maximum "
-					   "value is %llu: %.*s",
-					   (unsigned long long)UINT64_MAX, (int)(j - i - 1), raw + i + 1);
+			if (last == SIZE_MAX) {
 				ok = false;
-				i = j - 1;
-				continue;
+				break;
 			}
-			if (j == i + 1) {
-				if (i + 1 < len) {
-					diag_error(cx->diag, ap->loc,
-						   "invalid trailing character for positional param: %c. "
-						   "Try quoting this entire part if this is intentional "
-						   "e.g. \"$%c\".",
-						   raw[i + 1], raw[i + 1]);
-				} else {
-					diag_error(cx->diag, ap->loc,
-						   "invalid trailing character for positional param: "
-						   "(end). Try quoting this entire part if this is "
-						   "intentional e.g. \"$\".");
-				}
-				ok = false;
-				sbuf_putc(&text, c);
-				continue;
-			}
-			if (n >= 1 && n <= o->n_pos_params && o->pos_params[n - 1])
-				sbuf_puts(&text, o->pos_params[n - 1]);
-			i = j - 1;
+			i = last;
 			continue;
 		}
 		sbuf_putc(&text, c);

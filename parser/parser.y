@@ -307,7 +307,8 @@ import
 		$$->include.path = $2.s;
 		ps->seen_preamble = true;
 		if (ps->seen_main) {
-			perr(ps, L(@$), "syntax: root imports must appear before probes and functions");
+			perr(ps, L(@$),
+			     "syntax: root imports must appear before probes and functions");
 			$$ = NULL;
 		}
 	}
@@ -501,7 +502,9 @@ else_stmt
 /* for ($kv : @map) { }   for ($i : 0..10) { } */
 for_stmt
 	: KW_FOR '(' VAR ':' unary ')' body { $$ = for_new(ps, @$, $3.s, @3, $5, NULL, $7); }
-	| KW_FOR '(' VAR ':' unary OP_DOTDOT unary ')' body { $$ = for_new(ps, @$, $3.s, @3, $5, $7, $9); }
+	| KW_FOR '(' VAR ':' unary OP_DOTDOT unary ')' body {
+		$$ = for_new(ps, @$, $3.s, @3, $5, $7, $9);
+	}
 	| KW_FOR VAR ':' unary body { $$ = for_new(ps, @$, $2.s, @2, $4, NULL, $5); }
 	| KW_FOR VAR ':' unary OP_DOTDOT unary body { $$ = for_new(ps, @$, $2.s, @2, $4, $6, $7); }
 	;
@@ -642,7 +645,9 @@ primary
 		$$->size.arg = $3;
 	}
 	| KW_OFFSETOF '(' expr ',' offsetof_fields ')' { $$ = offsetof_new(ps, @$, $3, $5); }
-	| KW_OFFSETOF TYPE_LPAREN type ',' offsetof_fields ')' { $$ = offsetof_new(ps, @$, $3, $5); }
+	| KW_OFFSETOF TYPE_LPAREN type ',' offsetof_fields ')' {
+		$$ = offsetof_new(ps, @$, $3, $5);
+	}
 	;
 
 /* offsetof(struct x, a.b.c): the fields are collected as identifiers */
@@ -709,7 +714,10 @@ paren
 
 named_list
 	: IDENT '=' expr { $$.head = $$.tail = named_new(ps, @$, $1.s, $3); }
-	| named_list ',' IDENT '=' expr { $$ = $1; list_push(&$$, named_new(ps, loc_span(@3, @5), $3.s, $5)); }
+	| named_list ',' IDENT '=' expr {
+		$$ = $1;
+		list_push(&$$, named_new(ps, loc_span(@3, @5), $3.s, $5));
+	}
 	;
 
 if_expr
