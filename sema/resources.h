@@ -145,6 +145,10 @@ struct call_info {
 
 /* The event ring buffer map is named RT_EVENTS_MAP in the BPF object. */
 #define RT_EVENTS_MAP "events"
+/* Optional: a one-entry u64 array (per-CPU or not), key 0, that programs
+ * increment when an event does not fit in the ring buffer (bpf_ringbuf_output
+ * failed). The runtime reports the losses as bpftrace does ("Lost N events"). */
+#define RT_LOST_MAP "lost_events"
 
 struct resources {
 	struct ptrvec maps;          /* struct map_info * */
