@@ -490,6 +490,45 @@ static void rt_sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Total of RT_LOST_MAP (all CPUs). */
+static uint64_t lost_total(struct rt *rt)
+{
+	uint32_t key = 0;
+	uint64_t sum = 0, *v;
+	unsigned n = bpf_map__type(rt->lost) == BPF_MAP_TYPE_PERCPU_ARRAY ? rt->ncpus : 1;
+
+	v = xcalloc(n, sizeof(*v));
+	if (bpf_map_lookup_elem(bpf_map__fd(rt->lost), &key, v) == 0)
+		for (unsigned i = 0; i < n; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+/* Reports events lost since the last call: "Lost N events" (stderr), or a
+ * lost_events object with -f json. */
+static void rt_poll_lost(struct rt *rt)
+{
+	uint64_t now, d;
+
+	if (!rt->lost || bpf_map__value_size(rt->lost) != 8)
+		return;
+	now = lost_total(rt);
+	if (now <= rt->n_lost)
+		return;
+	d = now - rt->n_lost;
+	rt->n_lost = now;
+	if (rt->o->json) {
+		fprintf(rt->out, "{\"type\": \"lost_events\", \"count\": %llu, \"data\": "
+				 "{\"events\": %llu}}\n",
+			(unsigned long long)d, (unsigned long long)d);
+		fflush(rt->out);
+	} else {
+		fflush(rt->out);
+		fprintf(stderr, "Lost %llu events\n", (unsigned long long)d);
+	}
+}
+
 /* Polls events until a stop condition. @drain: stop as soon as the buffer is
  * empty (a program with only begin/end probes). */
 static void rt_poll(struct rt *rt, bool drain)
@@ -504,6 +543,7 @@ static void rt_poll(struct rt *rt, bool drain)
 			rt_metrics_serve(rt, wait_ms);
 			wait_ms = 0;
 		}
+		rt_poll_lost(rt);
 		if (rt->rb) {
 			n = ring_buffer__poll(rt->rb, wait_ms);
 			if (n < 0 && n != -EINTR) {
@@ -635,6 +675,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 		if (m->bpf_name)
 			rt.maps[i] = bpf_object__find_map_by_name(rt.obj, m->bpf_name);
 	}
+	rt.lost = bpf_object__find_map_by_name(rt.obj, RT_LOST_MAP);
 	{
 		struct bpf_map *ev = bpf_object__find_map_by_name(rt.obj, RT_EVENTS_MAP);
 
@@ -713,6 +754,12 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	rt_stop = 0;
 	err = rt_run_special(&rt, true, &n_end);
 	rt_drain(&rt);
+	rt_poll_lost(&rt);
+	if (rt.n_lost) {
+		fflush(rt.out);
+		fprintf(stderr, "WARNING: Total lost event count: %llu\n",
+			(unsigned long long)rt.n_lost);
+	}
 	/* bpftrace's text output ends the trace with two newlines, maps follow */
 	if (!err && !o->json)
 		rt_emit(&rt, "\n\n", 2);

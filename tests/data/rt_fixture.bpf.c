@@ -7,6 +7,7 @@
  *   after FIXTURE_N hits, printf("hits %d\n", n) (action 1) and exit(3) (action 2)
  * end: printf("end\n") (action 3), print(@c) (action 4)
  * With -DFIXTURE_BAD, tp_1 fails verification (a load-error test).
+ * lost_events: set to 2 by begin (the runtime reports 2 lost events).
  * m1: @s plain hash u64 -> u64, set to 7 in begin (printed at exit) */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -37,6 +38,14 @@ struct {
 	__type(value, u64);
 } m1 SEC(".maps");
 
+/* RT_LOST_MAP: begin pretends 2 events were lost, to test the reporting */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, unsigned int);
+	__type(value, u64);
+} lost_events SEC(".maps");
+
 struct ev1 {
 	u64 id;
 	u64 v;
@@ -54,7 +63,11 @@ int begin_0(void *ctx)
 {
 	u64 k = 0, v = 7;
 
+	unsigned int z = 0;
+	u64 two = 2;
+
 	bpf_map_update_elem(&m1, &k, &v, BPF_ANY);
+	bpf_map_update_elem(&lost_events, &z, &two, BPF_ANY);
 	emit1(0, 42);
 	return 0;
 }
