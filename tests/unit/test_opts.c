@@ -198,6 +198,15 @@ static void test_flags(void)
 	is_str(o.traceable_functions, "f.txt", "--traceable-functions");
 	is_str(o.aot, "out", "--aot");
 	scry_opts_fini(&o);
+
+	is_int(PARSE(&o, "scry", "--metrics", "127.0.0.1:9435", "-e", "x"), OPTS_OK, "--metrics");
+	is_str(o.metrics, "127.0.0.1:9435", "--metrics ADDR:PORT");
+	scry_opts_fini(&o);
+	is_int(PARSE(&o, "scry", "--metrics=[::1]:9435", "-e", "x"), OPTS_OK, "--metrics=");
+	is_str(o.metrics, "[::1]:9435", "IPv6 address");
+	scry_opts_fini(&o);
+	is_int(PARSE(&o, "scry", "-e", "x", "--metrics"), OPTS_USAGE, "--metrics needs ADDR:PORT");
+	scry_opts_fini(&o);
 }
 
 static void test_errors(void)
@@ -320,7 +329,7 @@ static void test_names(void)
 			"--bench", "--fmt", "--probe-filter", "--traceable-functions",
 			"--debuginfo", "--dwarf-pid", "--aot", "--no-cache", "-v, --verbose",
 			"--dry-run", "--verify-llvm-ir", "-d, --debug", "--emit-elf",
-			"--emit-llvm",
+			"--emit-llvm", "--metrics",
 		};
 		for (size_t i = 0; i < ARRAY_SIZE_(flags); i++)
 			ok(strstr(buf, flags[i]) != NULL, "usage lists %s", flags[i]);
