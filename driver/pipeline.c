@@ -87,6 +87,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 
 	probe_env_default(&env);
 	env.pid = o->pid;
+	env.compile_only = o->emit_elf != NULL;
 
 	if (o->cmd && !o->list && o->mode == MODE_RUN) {
 		child = rt_child_spawn(o->cmd);

@@ -30,6 +30,9 @@ struct probe_env {
 	 * uprobe/usdt attach to it when pid is 0 (as bpftrace does). 0 = none. */
 	pid_t child_pid;
 	bool unsafe;                /* --unsafe: uprobes at unchecked addresses */
+	/* --emit-elf: the program is built, never attached; sema skips the
+	 * available() checks so kernel probes compile on any kernel. */
+	bool compile_only;
 };
 
 /* Program context as the BPF program sees it. */

@@ -64,7 +64,7 @@ void sema_probes(struct sema *s)
 			}
 			for (unsigned i = 0; i < n_checked; i++)
 				seen |= checked[i] == ops;
-			if (!seen && ops->available) {
+			if (!seen && ops->available && !s->env.compile_only) {
 				const char *why = NULL;
 
 				if (n_checked < ARRAY_SIZE(checked))
