@@ -90,6 +90,8 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 		cg_error(g, n->loc, "arg%u is not available", ci->n);
 		return cg_i64(g, 0);
 	case BI_RETVAL:
+		if (pc && pc->kind == PCTX_TRAMPOLINE)
+			return cg_kernel_retval(g, n);
 		return ctx_u64(g, PT_REGS_AX);
 	case BI_KSTACK:
 	case BI_USTACK: {

@@ -158,6 +158,13 @@ LLVMValueRef cg_usdt_arg(struct cg *g, unsigned argn);
 /* A uprobe's DWARF `args` record @rec filled from the argument registers;
  * a pointer to it. */
 LLVMValueRef cg_uprobe_args(struct cg *g, const struct type *rec);
+/* ---- builtin_kernel.c: fentry/fexit/raw tracepoint context slots ---- */
+/* The u64 context slot at @off read as @t (aligned 8-byte load, truncated). */
+LLVMValueRef cg_ctx_slot(struct cg *g, const struct type *t, uint32_t off);
+/* True if field @f of record @rec is read as a whole context slot. */
+bool cg_ctx_slot_field(const struct type *rec, const struct type_field *f);
+/* fexit `retval`: the "retval" slot of the probe's args record. */
+LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n);
 
 /* ---- loops over maps (stmt.c) ---- */
 void cg_for_map(struct cg *g, struct ast_node *n);

@@ -567,6 +567,9 @@ static LLVMValueRef field(struct cg *g, struct ast_node *n)
 	if (bt->kind == TY_RECORD || bt->kind == TY_TUPLE) {
 		LLVMValueRef base = cg_expr(g, n->field.e);
 
+		if (base == g->ctxp && cg_ctx_slot_field(bt, f))
+			return cg_ctx_slot(g, n->type, f->offset);
+
 		return cg_load(g, n->type, cg_gep(g, base, f->offset));
 	}
 	if (f && f->is_data_loc) {
