@@ -46,9 +46,27 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 	ci->n = argn;
 
 	switch (fn) {
+	case BI_PPID: {
+		/* task->real_parent->tgid, task defaulting to curtask */
+		struct ast_node *task = n->call.args, *f1, *f2;
+
+		if (!task || (task->kind == AST_IDENT && (!strcmp(task->ident.name, "curr_ns") ||
+							   !strcmp(task->ident.name, "init"))))
+			task = ast_ident(s->cx, n->loc, "curtask");
+		f1 = ast_new(s->cx, AST_FIELD, n->loc);
+		f1->field.e = task;
+		f1->field.name = str_intern0(s->a, "real_parent");
+		f1->field.is_arrow = true;
+		f2 = ast_new(s->cx, AST_FIELD, n->loc);
+		f2->field.e = f1;
+		f2->field.name = str_intern0(s->a, "tgid");
+		f2->field.is_arrow = true;
+		f2->next = n->next;
+		*np = f2;
+		return sema_expr(s, np);
+	}
 	case BI_PID:
 	case BI_TID:
-	case BI_PPID:
 		if (n->call.args) {
 			/* pid(curr_ns) / pid(init): accepted, same value here */
 			if (n->call.args->kind != AST_IDENT ||
@@ -94,13 +112,20 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 		}
 		t = sema_ty_int(s, 8, false);
 		break;
-	case BI_CPID:
+	case BI_CPID: {
+		struct ast_node *lit;
+
 		if (!s->o || !s->o->has_child) {
 			sema_err(s, n->loc, "cpid cannot be used without child command");
 			return NULL;
 		}
-		t = sema_ty_int(s, 8, false);
-		break;
+		/* the child exists before sema runs: its pid is a constant */
+		lit = ast_int(s->cx, n->loc, (uint64_t)s->o->cpid);
+		lit->type = sema_ty_int(s, 8, false);
+		lit->next = n->next;
+		*np = lit;
+		return lit->type;
+	}
 	case BI_HAS_CPID:
 		t = sema_ty_bool(s);
 		break;
@@ -169,7 +194,9 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 				 probe_type_name(s));
 			return NULL;
 		}
-		t = sema_ty_int(s, 8, false);
+		t = sema_kernel_retval(s);
+		if (!t)
+			t = sema_ty_int(s, 8, false);
 		break;
 	case BI_KSTACK:
 	case BI_USTACK: {

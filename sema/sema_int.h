@@ -142,6 +142,9 @@ const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_
 const struct type *sema_bi_proc(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 
+/* builtin_kernel.c: the BTF type of fexit's `retval`, or NULL (other probes). */
+const struct type *sema_kernel_retval(struct sema *s);
+
 void sema_check_named_params(struct sema *s);
 struct call_info *sema_call_info(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 bool sema_arity(struct sema *s, struct ast_node *n, unsigned min, unsigned max);
