@@ -218,6 +218,8 @@ LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n)
 			cg_probe_read(g, t, 6, v, a->type->as == AS_USER ? MEM_USER : MEM_KERNEL);
 		return t;
 	}
+	case BI_REG:
+		return LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->ctxp, ci->n), "");
 	case BI_KPTR:
 	case BI_UPTR:
 	case BI_STRERROR:

@@ -257,6 +257,38 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 			return NULL;
 		}
 		return sema_ty_simple(s, TY_MAC, 6);
+	case BI_REG: {
+		static const struct {
+			const char *name;
+			uint32_t off;
+		} regs[] = {
+			{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 }, { "bp", 32 },
+			{ "bx", 40 }, { "r11", 48 }, { "r10", 56 }, { "r9", 64 }, { "r8", 72 },
+			{ "ax", 80 }, { "cx", 88 }, { "dx", 96 }, { "si", 104 }, { "di", 112 },
+			{ "orig_ax", 120 }, { "ip", 128 }, { "cs", 136 }, { "flags", 144 },
+			{ "sp", 152 }, { "ss", 160 },
+		};
+		struct ast_node *a = n->call.args;
+
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		if (a->kind != AST_STR) {
+			sema_err(s, a->loc, "reg() expects a string literal register name");
+			return NULL;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(regs); i++)
+			if (!strcmp(a->str.s, regs[i].name)) {
+				ci->n = regs[i].off;
+				if (!s->pctx || s->pctx->kind != PCTX_PT_REGS) {
+					sema_err(s, n->loc, "reg can not be used with \"%s\" probes",
+						 s->pinfo && s->pinfo->target ? s->pinfo->target->ops->name : "");
+					return NULL;
+				}
+				return sema_ty_int(s, 8, false);
+			}
+		sema_err(s, a->loc, "'%s' is not a valid register", a->str.s);
+		return NULL;
+	}
 	case BI_STRERROR:
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;

@@ -404,6 +404,25 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 
 	if (!strcmp(n->call.name, "getopt"))
 		return getopt_call(s, np);
+	if (!strcmp(n->call.name, "signal_name")) {
+		/* signal_name(N) of a constant: the C library's description */
+		int64_t k;
+		const char *d;
+		struct ast_node *lit;
+
+		if (!n->call.args || n->call.args->next || !sema_expr(s, &n->call.args) ||
+		    !sema_const_int(n->call.args, &k)) {
+			sema_err(s, n->loc, "signal_name() expects one integer literal");
+			return NULL;
+		}
+		d = k >= 0 && k < 65 ? strsignal((int)k) : "N/A";
+		if (!d)
+			d = "N/A";
+		lit = ast_str(s->cx, n->loc, d, strlen(d));
+		lit->next = n->next;
+		*np = lit;
+		return sema_expr(s, np);
+	}
 	if (!strcmp(n->call.name, "pton")) {
 		/* pton("1.2.3.4") / pton("::1"): the address bytes, at compile time */
 		unsigned char buf[16];

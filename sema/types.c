@@ -628,6 +628,20 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 			return lit->type;
 		}
 	}
+	if (!strcmp(n->ident.name, "pcomm") || !strcmp(n->ident.name, "leader_comm")) {
+		/* curtask->real_parent->comm / curtask->group_leader->comm */
+		struct ast_node *f1 = ast_new(s->cx, AST_FIELD, n->loc), *f2 = ast_new(s->cx, AST_FIELD, n->loc);
+
+		f1->field.e = ast_ident(s->cx, n->loc, "curtask");
+		f1->field.name = str_intern0(s->a, n->ident.name[0] == 'p' ? "real_parent" : "group_leader");
+		f1->field.is_arrow = true;
+		f2->field.e = f1;
+		f2->field.name = str_intern0(s->a, "comm");
+		f2->field.is_arrow = true;
+		f2->next = n->next;
+		*np = f2;
+		return sema_expr(s, np);
+	}
 	if (!strcmp(n->ident.name, "ctx")) {
 		struct ast_node *c = ast_new(s->cx, AST_CALL, n->loc);
 		struct call_info *ci;
