@@ -304,7 +304,11 @@ static const struct type *getopt_call(struct sema *s, struct ast_node **np)
 		return NULL;
 	}
 	def = a->next;
-	ptrvec_push(&s->getopts, (void *)a->str.s);
+	if (!s->is_discovery)
+		ptrvec_push(&s->getopts, (void *)a->str.s);
+	if (!s->is_discovery)
+		ptrvec_push(&s->getopt_descs, (void *)(def && def->next && def->next->kind == AST_STR ?
+						def->next->str.s : NULL));
 	given = named_param(s, a->str.s, &val);
 	if (!def || def->kind == AST_BOOL) {
 		bool b = def ? def->boolean.v : false;
@@ -362,6 +366,21 @@ static const struct type *getopt_call(struct sema *s, struct ast_node **np)
 void sema_check_named_params(struct sema *s)
 {
 	struct sbuf bad = { 0 }, want = { 0 };
+
+	for (uint32_t i = 0; s->o && i < s->o->n_named_params; i++) {
+		if (strcmp(s->o->named_params[i], "--help") && strcmp(s->o->named_params[i], "help"))
+			continue;
+		/* --help: the options the program asks for, then stop */
+		fprintf(s->d->out, "HINT: expected program options:\n");
+		for (size_t k = s->getopts.n; k-- > 0;) {
+			const char *desc = s->getopt_descs.v[k];
+
+			fprintf(s->d->out, "  --%s%s%s\n", (const char *)s->getopts.v[k], desc ? ": " : "",
+				desc ? desc : "");
+		}
+		s->d->n_errors++;
+		return;
+	}
 
 	for (uint32_t i = 0; s->o && i < s->o->n_named_params; i++) {
 		const char *p = s->o->named_params[i], *q;

@@ -60,6 +60,7 @@ out:
 	ptrvec_fini(&s.macros);
 	ptrvec_fini(&s.cstructs);
 	ptrvec_fini(&s.getopts);
+	ptrvec_fini(&s.getopt_descs);
 	if (s.btf)
 		btf__free(s.btf);
 	return rc;

@@ -52,6 +52,7 @@ struct sema {
 	struct ptrvec macros; /* AST_MACRO nodes */
 	struct ptrvec cstructs; /* struct type * from C definitions in the program */
 	struct ptrvec getopts;  /* names asked for with getopt() (const char *) */
+	struct ptrvec getopt_descs; /* their descriptions (const char * or NULL) */
 	int macro_depth;
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
