@@ -220,6 +220,8 @@ LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n)
 	}
 	case BI_REG:
 		return LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->ctxp, ci->n), "");
+	case BI_UADDR:
+		return cg_uaddr(g, n);
 	case BI_KPTR:
 	case BI_UPTR:
 	case BI_STRERROR:

@@ -163,3 +163,18 @@ LLVMValueRef cg_uprobe_args(struct cg *g, const struct type *rec)
 	}
 	return tmp;
 }
+
+#define BH_get_func_ip 173
+
+LLVMValueRef cg_uaddr(struct cg *g, struct ast_node *n)
+{
+	const struct call_info *ci = n->call.info;
+	LLVMValueRef ip, args[1];
+
+	if (!ci->n)
+		return cg_i64(g, ci->uaddr);
+	/* runtime address = ELF address + (probed address - its ELF address) */
+	args[0] = g->ctxp;
+	ip = cg_helper(g, BH_get_func_ip, g->i64, args, 1);
+	return LLVMBuildAdd(g->b, cg_i64(g, ci->uaddr - ci->uaddr_at), ip, "uaddr");
+}

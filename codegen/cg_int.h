@@ -158,6 +158,8 @@ LLVMValueRef cg_usdt_arg(struct cg *g, unsigned argn);
 /* A uprobe's DWARF `args` record @rec filled from the argument registers;
  * a pointer to it. */
 LLVMValueRef cg_uprobe_args(struct cg *g, const struct type *rec);
+/* uaddr("sym"): its address in the traced process (see sema/builtin_usdt.c). */
+LLVMValueRef cg_uaddr(struct cg *g, struct ast_node *n);
 /* ---- builtin_kernel.c: fentry/fexit/raw tracepoint context slots ---- */
 /* The u64 context slot at @off read as @t (aligned 8-byte load, truncated). */
 LLVMValueRef cg_ctx_slot(struct cg *g, const struct type *t, uint32_t off);

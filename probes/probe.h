@@ -118,6 +118,15 @@ struct probe_ops {
 	int (*available)(const struct probe_env *env, const char **why);
 };
 
+/* uaddr("name") for a uprobe/uretprobe/usdt target: the symbol's ELF address
+ * and size in the target's binary; *is_biased when the file is not ET_EXEC
+ * (PIE or library: the runtime address is addr + load bias), then
+ * *probe_vaddr is the ELF address of the attach point (usdt: its first
+ * site), so that bias = bpf_get_func_ip() - *probe_vaddr. 0, -ENOENT (no
+ * such symbol), -EINVAL (not a user-space target) or uelf_open()'s error. */
+int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, uint64_t *size,
+		bool *is_biased, uint64_t *probe_vaddr);
+
 /* Exact name or alias (case-insensitive for begin/end/BEGIN/END); NULL if unknown. */
 const struct probe_ops *probe_lookup(const char *name);
 /* NULL-terminated registry, in `-l` order. */

@@ -519,3 +519,32 @@ const struct probe_ops uprobe_probe = {
 	.list = uprobe_list,
 	.available = probe_uprobe_available,
 };
+
+int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, uint64_t *size,
+		bool *is_biased, uint64_t *probe_vaddr)
+{
+	const struct uelf_sym *s;
+	struct uelf *e = NULL;
+	int err;
+
+	if (!t || !t->path || !t->ops || (strcmp(t->ops->name, "uprobe") &&
+					  strcmp(t->ops->name, "uretprobe") &&
+					  strcmp(t->ops->name, "usdt")))
+		return -EINVAL;
+	err = uelf_open(t->path, &e);
+	if (err)
+		return err;
+	s = uelf_sym_by_name(e, name);
+	if (!s || !s->addr) {
+		uelf_free(e);
+		return -ENOENT;
+	}
+	*addr = s->addr;
+	*size = s->size;
+	*is_biased = e->e_type != ET_EXEC;
+	*probe_vaddr = 0;
+	if (*is_biased && uelf_offset_to_vaddr(e, t->offset, probe_vaddr))
+		err = -EFAULT;
+	uelf_free(e);
+	return err;
+}

@@ -289,6 +289,8 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 		sema_err(s, a->loc, "'%s' is not a valid register", a->str.s);
 		return NULL;
 	}
+	case BI_UADDR:
+		return sema_bi_uaddr(s, n, ci);
 	case BI_STRERROR:
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;

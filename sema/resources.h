@@ -141,6 +141,10 @@ struct call_info {
 	uint32_t n;                  /* BI_ARG: the N of argN; BI_KSTACK/USTACK: limit */
 	const struct action *action; /* output and async calls */
 	const struct map_info *map;  /* aggregation target, clear/zero/delete/len/has_key */
+	/* BI_UADDR: the symbol's ELF address; with n == 1 (PIE or library) the
+	 * program adds bpf_get_func_ip() - uaddr_at (the attach point's ELF
+	 * address), the load bias. */
+	uint64_t uaddr, uaddr_at;
 };
 
 /* The event ring buffer map is named RT_EVENTS_MAP in the BPF object. */

@@ -142,6 +142,8 @@ const struct type *sema_bi_print(struct sema *s, struct ast_node *n, enum builti
 const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 const struct type *sema_bi_proc(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_fn fn);
+/* builtin_usdt.c: uaddr() */
+const struct type *sema_bi_uaddr(struct sema *s, struct ast_node *n, struct call_info *ci);
 
 /* builtin_kernel.c: the BTF type of fexit's `retval`, or NULL (other probes). */
 const struct type *sema_kernel_retval(struct sema *s);
