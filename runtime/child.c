@@ -193,14 +193,18 @@ static bool wait_exit_ms(struct rt_child *c, int ms)
 	return rt_child_exited(c);
 }
 
-void rt_child_free(struct rt_child *c)
+void rt_child_terminate(struct rt_child *c)
 {
 	if (!c)
 		return;
-	if (c->go_fd >= 0)
+	if (c->go_fd >= 0) {
 		close(c->go_fd); /* a child never started exits on EOF */
-	if (c->result_fd >= 0)
+		c->go_fd = -1;
+	}
+	if (c->result_fd >= 0) {
 		close(c->result_fd);
+		c->result_fd = -1;
+	}
 	if (!rt_child_exited(c)) {
 		if (c->started)
 			kill(c->pid, SIGTERM);
@@ -208,7 +212,13 @@ void rt_child_free(struct rt_child *c)
 			kill(c->pid, SIGKILL);
 			while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 				;
+			c->exited = true;
 		}
 	}
+}
+
+void rt_child_free(struct rt_child *c)
+{
+	rt_child_terminate(c);
 	free(c);
 }

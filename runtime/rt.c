@@ -745,6 +745,8 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	/* ---- shutdown ---- */
 	rt_in_shutdown = 1;
 	rt_detach_all(&rt);
+	/* bpftrace ends a -c child still running before the end probes */
+	rt_child_terminate(o->child);
 	if (rt.finalize || rt_stop) {
 		/* bpftrace drops what is still queued after exit() or a signal */
 		rt.finalize = true;

@@ -75,8 +75,10 @@ pid_t rt_child_pid(const struct rt_child *c);
 int rt_child_start(struct rt_child *c);
 /* true once the child has exited (reaps it; non-blocking). */
 bool rt_child_exited(struct rt_child *c);
-/* Terminates a child that is still running (SIGTERM, then SIGKILL), reaps it
- * and frees @c. Accepts NULL. */
+/* Terminates a child that is still running (SIGTERM, then SIGKILL after a
+ * second) and reaps it. Accepts NULL. */
+void rt_child_terminate(struct rt_child *c);
+/* rt_child_terminate(), then frees @c. Accepts NULL. */
 void rt_child_free(struct rt_child *c);
 
 #endif
