@@ -127,6 +127,12 @@ struct probe_ops {
 int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, uint64_t *size,
 		bool *is_biased, uint64_t *probe_vaddr);
 
+/* A C type named @name ("struct Foo", "Foo_t") from the DWARF of the binary
+ * of a uprobe/uretprobe/usdt target (casts to types the kernel BTF lacks);
+ * allocated in @a, NULL if none. */
+const struct type *probe_user_type(const struct probe_target *t, const char *name,
+				   struct arena *a);
+
 /* Exact name or alias (case-insensitive for begin/end/BEGIN/END); NULL if unknown. */
 const struct probe_ops *probe_lookup(const char *name);
 /* NULL-terminated registry, in `-l` order. */

@@ -548,3 +548,20 @@ int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, 
 	uelf_free(e);
 	return err;
 }
+
+const struct type *probe_user_type(const struct probe_target *t, const char *name,
+				   struct arena *a)
+{
+	const struct type *ty = NULL;
+	struct udwarf *dw = NULL;
+
+	if (!t || !t->path || !t->ops || (strcmp(t->ops->name, "uprobe") &&
+					  strcmp(t->ops->name, "uretprobe") &&
+					  strcmp(t->ops->name, "usdt")))
+		return NULL;
+	if (udwarf_open(t->path, &dw))
+		return NULL;
+	ty = udwarf_type(dw, name, a);
+	udwarf_free(dw);
+	return ty;
+}

@@ -4,7 +4,8 @@
  * program adds the load bias at run time (codegen/builtin_usdt.c), found as
  * bpf_get_func_ip() minus the attach point's ELF address. The pointee type
  * follows the symbol size (1, 2, 4, 8 bytes: uint8..uint64, else uint64),
- * in user memory, as bpftrace types it. */
+ * in user memory, as bpftrace types it. sema_user_type() finds C types that
+ * the kernel BTF lacks in the DWARF of the probe's binary. */
 #include <string.h>
 
 #include "sema/sema_int.h"
@@ -42,4 +43,11 @@ const struct type *sema_bi_uaddr(struct sema *s, struct ast_node *n, struct call
 	ci->n = is_biased;
 	psize = size == 1 || size == 2 || size == 4 || size == 8 ? (uint32_t)size : 8;
 	return sema_ty_ptr(s, sema_ty_int(s, psize, false), AS_USER);
+}
+
+const struct type *sema_user_type(struct sema *s, const char *name)
+{
+	const struct probe_target *tg = s->pinfo ? s->pinfo->target : NULL;
+
+	return tg ? probe_user_type(tg, name, s->a) : NULL;
 }

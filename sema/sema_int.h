@@ -144,6 +144,9 @@ const struct type *sema_bi_proc(struct sema *s, struct ast_node *n, enum builtin
 const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_fn fn);
 /* builtin_usdt.c: uaddr() */
 const struct type *sema_bi_uaddr(struct sema *s, struct ast_node *n, struct call_info *ci);
+/* builtin_usdt.c: a type from the DWARF of the current uprobe/usdt probe's
+ * binary, or NULL. */
+const struct type *sema_user_type(struct sema *s, const char *name);
 
 /* builtin_kernel.c: the BTF type of fexit's `retval`, or NULL (other probes). */
 const struct type *sema_kernel_retval(struct sema *s);

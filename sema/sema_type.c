@@ -324,6 +324,8 @@ const struct type *sema_ty_resolve(struct sema *s, const struct ast_node *typ)
 			}
 			if (!t)
 				t = sema_btf_type(s, base);
+			if (!t)
+				t = sema_user_type(s, base);
 		}
 	}
 	if (!t) {
