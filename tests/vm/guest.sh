@@ -1,0 +1,79 @@
+#!/bin/bash
+# guest.sh SCRY — the kernel-probe cases, run INSIDE a guest whose kernel has
+# kprobes and BPF trampolines (tests/vm/run.sh boots it once for all of them).
+# Each case runs scry with a timeout and prints one line:
+#   PASS <name> | FAIL <name> (then the output, indented) | SKIP <name>: <reason>
+# The workload is dd reading a file in 7-byte blocks: exactly N vfs_read calls
+# of 7 bytes from a process named "dd" (its other reads are of other sizes).
+SCRY=${1:?usage: guest.sh SCRY}
+N=20
+DAT=/tmp/scry-vm.dat
+head -c 4096 /dev/zero > "$DAT"
+DD="dd if=$DAT of=/dev/null bs=7 count=$N status=none"
+export BPFTRACE_MAX_STRLEN=64
+
+# t NAME REGEX [SCRY ARGS...]: PASS if the output has a line matching REGEX.
+t() {
+	local name=$1 re=$2 out
+	shift 2
+	out=$(timeout 90 "$SCRY" "$@" 2>&1)
+	if grep -qE -- "$re" <<<"$out"; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name"
+		sed 's/^/    /' <<<"$out" | head -40
+	fi
+}
+
+# kprobe / kretprobe: argN, retval, func, probe, module:function, +offset
+t kprobe "^@: ($N|[2-9][0-9]|[1-9][0-9]{2,})$" \
+	-e 'kprobe:vfs_read /comm == "dd"/ { @ = count(); }' -c "$DD"
+t kprobe-arg2 "^@\[7\]: $N$" \
+	-e 'k:vfs_read /comm == "dd"/ { @[arg2] = count(); }' -c "$DD"
+t kprobe-vmlinux-func "^@\[vfs_read, kprobe:vmlinux:vfs_read\]: [1-9]" \
+	-e 'kprobe:vmlinux:vfs_read /comm == "dd"/ { @[func, probe] = count(); }' -c "$DD"
+t kprobe-offset "^@\[vfs_read\]: [1-9]" \
+	-e 'kprobe:vfs_read+0 /comm == "dd"/ { @[func] = count(); }' -c "$DD"
+t kretprobe-retval "^@\[7\]: $N$" \
+	-e 'kretprobe:vfs_read /comm == "dd"/ { @[retval] = count(); }' -c "$DD"
+t kretprobe-func "^@\[vfs_read\]: [1-9]" \
+	-e 'kr:vfs_read /comm == "dd"/ { @[func] = count(); }' -c "$DD"
+
+# wildcards over available_filter_functions
+t kprobe-wildcard "^@\[kprobe:vfs_read\]: [1-9]" \
+	-e 'kprobe:vfs_rea* /comm == "dd"/ { @[probe] = count(); }' -c "$DD"
+
+# a function of a loaded module (reads of files of the 9p/overlay root)
+mod=
+for m in overlay 9p; do
+	grep -q "^$m " /proc/modules && grep -q "^ovl_read_iter \[$m\]\|^v9fs_file_read_iter \[$m\]" \
+		/sys/kernel/tracing/available_filter_functions && { mod=$m; break; }
+done
+if [ "$mod" = overlay ]; then
+	t kprobe-module "^@\[ovl_read_iter\]: [1-9]" \
+		-e 'kprobe:overlay:ovl_read_iter /comm == "cat"/ { @[func] = count(); }' -c "cat /etc/hostname"
+elif [ "$mod" = 9p ]; then
+	t kprobe-module "^@\[v9fs_file_read_iter\]: [1-9]" \
+		-e 'kprobe:9p:v9fs_file_read_iter /comm == "cat"/ { @[func] = count(); }' -c "cat /etc/hostname"
+else
+	echo "SKIP kprobe-module: no overlay or 9p module loaded"
+fi
+
+# fentry / fexit with BTF-typed args and retval
+t fentry-args "^@\[7\]: $N$" \
+	-e 'fentry:vfs_read /comm == "dd"/ { @[args.count] = count(); }' -c "$DD"
+t kfunc-deref "^@\[scry-vm.dat\]: $N$" \
+	-e 'kfunc:vfs_read /comm == "dd" && args.count == 7/ { @[str(args.file->f_path.dentry->d_name.name)] = count(); }' \
+	-c "$DD"
+t fexit-retval "^@\[7\]: $N$" \
+	-e 'fexit:vfs_read /comm == "dd"/ { @[retval] = count(); }' -c "$DD"
+t kretfunc-probe "^@\[fexit:vmlinux:vfs_read, vfs_read\]: [1-9]" \
+	-e 'kretfunc:vmlinux:vfs_read /comm == "dd"/ { @[probe, func] = count(); }' -c "$DD"
+t fentry-wildcard "^@\[fentry:vmlinux:vfs_read\]: [1-9]" \
+	-e 'fentry:vfs_rea* /comm == "dd"/ { @[probe] = count(); }' -c "$DD"
+
+# listing
+t list-kprobe "^kprobe:vfs_read$" -l 'kprobe:vfs_*'
+t list-kprobe-module "^kprobe:vmlinux:vfs_read$" -l 'kprobe:vmlinux:vfs_read'
+t list-fentry "^fentry:vmlinux:vfs_read$" -l 'fentry:vfs_read'
+t list-fentry-args "^    size_t count$" -lv 'fentry:vfs_read'
