@@ -26,7 +26,8 @@ Directives:
     RETURN_CODE n    expected exit status
     WILL_FAIL        the exit status must not be 0
     NO_LEAK          no BPF program the case loaded is still loaded afterwards
-                     (compared by program id with `bpftool prog list -j`)
+                     (the ids that appeared between the start and the attach
+                     marker, per `bpftool prog list -j`, must all be gone)
     NEEDS x          skip the case unless placeholder {{x}} is available
 
 The tool's stdout and stderr are read together (as a user sees them); the
@@ -151,6 +152,8 @@ def run_case(c, subst):
     after = None
     # wait for the marker (or the end) for at most 30 s
     attached.wait(30)
+    # the programs this case loaded: those that appeared by the attach marker
+    during = prog_ids() if c.no_leak else None
     if p.poll() is None and c.after:
         after = subprocess.Popen(["bash", "-c", expand(c.after)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True)
@@ -188,16 +191,14 @@ def run_case(c, subst):
         return "fail", "exit status %d, want %d" % (p.returncode, c.rc), out
     if c.will_fail and p.returncode == 0:
         return "fail", "exit status 0, want a failure", out
-    if c.no_leak and before is not None:
-        after_ids = prog_ids()
-        if after_ids is not None:
-            # programs that appeared during the case and are still loaded
-            left = sorted(after_ids - before)
-            if left:
-                time.sleep(0.5)  # freeing is asynchronous (RCU)
-                left = sorted((prog_ids() or set()) - before)
-            if left:
-                return "fail", "programs still loaded: %s" % left, out
+    if c.no_leak and before is not None and during is not None:
+        ours = during - before
+        left = sorted(ours & (prog_ids() or set()))
+        if left:
+            time.sleep(1.0)  # freeing is asynchronous (RCU)
+            left = sorted(ours & (prog_ids() or set()))
+        if left:
+            return "fail", "programs still loaded: %s" % left, out
     return "ok", "%.1fs" % (time.time() - t0), out
 
 
