@@ -253,6 +253,38 @@ LLVMValueRef cg_str_eq(struct cg *g, LLVMValueRef a, uint32_t asz, LLVMValueRef 
 	return phi;
 }
 
+/* The ACT_RUNTIME_WARNING sema made for @n (found by location), or NULL. */
+static const struct action *warning_for(struct cg *g, const struct ast_node *n)
+{
+	for (size_t i = 0; i < g->res->actions.n; i++) {
+		const struct action *a = g->res->actions.v[i];
+
+		if (a->kind == ACT_RUNTIME_WARNING && a->loc.off == n->loc.off && a->loc.len == n->loc.len &&
+		    a->loc.src == n->loc.src)
+			return a;
+	}
+	return NULL;
+}
+
+/* Sends the (payload-less) warning event @w when @cond holds. */
+static void runtime_warning(struct cg *g, const struct action *w, LLVMValueRef cond)
+{
+	LLVMBasicBlockRef warn = cg_block(g, "rt_warn"), cont = cg_block(g, "rt_ok");
+	LLVMValueRef ev, args[4];
+
+	LLVMBuildCondBr(g->b, cond, warn, cont);
+	LLVMPositionBuilderAtEnd(g->b, warn);
+	ev = cg_gep(g, g->scratch_base, g->event_off);
+	LLVMBuildStore(g->b, cg_i64(g, w->id), ev);
+	args[0] = g->events;
+	args[1] = ev;
+	args[2] = cg_i64(g, 8);
+	args[3] = cg_i64(g, 0);
+	cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+	LLVMBuildBr(g->b, cont);
+	LLVMPositionBuilderAtEnd(g->b, cont);
+}
+
 static LLVMValueRef logical(struct cg *g, struct ast_node *n)
 {
 	bool is_and = n->bin.op == AST_OP_LAND;
@@ -343,30 +375,9 @@ static LLVMValueRef binop(struct cg *g, struct ast_node *n)
 		LLVMValueRef z = LLVMBuildICmp(g->b, LLVMIntEQ, r, LLVMConstInt(ty, 0, 0), "");
 		const struct action *w = NULL;
 
-		for (size_t i = 0; i < g->res->actions.n; i++) {
-			const struct action *a = g->res->actions.v[i];
-
-			if (a->kind == ACT_RUNTIME_WARNING && a->loc.off == n->loc.off && a->loc.len == n->loc.len &&
-			    a->loc.src == n->loc.src)
-				w = a;
-		}
-		if (w) {
-			/* tell user space about the zero divisor */
-			LLVMBasicBlockRef warn = cg_block(g, "div_zero"), cont = cg_block(g, "div_ok");
-			LLVMValueRef ev, args[4];
-
-			LLVMBuildCondBr(g->b, z, warn, cont);
-			LLVMPositionBuilderAtEnd(g->b, warn);
-			ev = cg_gep(g, g->scratch_base, g->event_off);
-			LLVMBuildStore(g->b, cg_i64(g, w->id), ev);
-			args[0] = g->events;
-			args[1] = ev;
-			args[2] = cg_i64(g, 8);
-			args[3] = cg_i64(g, 0);
-			cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
-			LLVMBuildBr(g->b, cont);
-			LLVMPositionBuilderAtEnd(g->b, cont);
-		}
+		w = warning_for(g, n);
+		if (w)
+			runtime_warning(g, w, z); /* tell user space about the zero divisor */
 		LLVMValueRef safe = LLVMBuildSelect(g->b, z, LLVMConstInt(ty, 1, 0), r, "");
 		LLVMValueRef q = n->bin.op == AST_OP_DIV ? LLVMBuildUDiv(g->b, l, safe, "") :
 							   LLVMBuildURem(g->b, l, safe, "");
@@ -480,7 +491,17 @@ static LLVMValueRef addr_of(struct cg *g, struct ast_node *n, enum cg_mem *mem, 
 		const struct type *bt = n->index.e->type;
 		uint32_t es = n->type->size;
 		LLVMValueRef base, idx = resize(g, cg_expr(g, n->index.index), g->i64, true);
-		LLVMValueRef off = LLVMBuildMul(g->b, idx, cg_i64(g, es), "");
+		LLVMValueRef off;
+		const struct action *w = bt->kind == TY_ARRAY ? warning_for(g, n) : NULL;
+
+		if (w && bt->n) {
+			LLVMValueRef oob = LLVMBuildICmp(g->b, LLVMIntUGE, idx, cg_i64(g, bt->n), "");
+
+			runtime_warning(g, w, oob);
+			/* stay inside the array where the verifier can see it */
+			idx = LLVMBuildSelect(g->b, oob, cg_i64(g, 0), idx, "");
+		}
+		off = LLVMBuildMul(g->b, idx, cg_i64(g, es), "");
 
 		if (bt->kind == TY_POINTER) {
 			base = cg_expr(g, n->index.e);

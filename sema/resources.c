@@ -146,6 +146,16 @@ static void call_action(struct sema *s, struct ast_node *n)
 		finish_action(s, a);
 		return;
 	}
+	if (n->kind == AST_INDEX && n->index.e->type && n->index.e->type->kind == TY_ARRAY) {
+		int64_t k;
+
+		if (sema_const_int(n->index.index, &k))
+			return;
+		a = new_action(s, ACT_RUNTIME_WARNING, n);
+		a->fmt = "Array access out of bounds. This can lead to unexpected results.";
+		finish_action(s, a);
+		return;
+	}
 	if (n->kind != AST_CALL || !n->call.info)
 		return;
 	ci = n->call.info;
