@@ -95,7 +95,9 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 		return ctx_u64(g, PT_REGS_AX);
 	case BI_KSTACK:
 	case BI_USTACK: {
-		LLVMValueRef args[3] = { g->ctxp, g->stacks, cg_i64(g, ci->fn == BI_USTACK ? 256 : 0) };
+		bool bid = ci->fn == BI_USTACK && n->type->stack_mode == STACK_BUILD_ID;
+		LLVMValueRef args[3] = { g->ctxp, bid ? g->stacks_bid : g->stacks,
+					 cg_i64(g, ci->fn == BI_USTACK ? 256 : 0) };
 		LLVMValueRef id = cg_helper(g, BH_get_stackid, g->i64, args, 3);
 
 		if (ci->fn == BI_KSTACK)

@@ -68,7 +68,7 @@ struct cg {
 	LLVMMetadataRef sp;  /* current DISubprogram */
 	/* maps */
 	LLVMValueRef *maps;  /* by map_info.id */
-	LLVMValueRef events, scratch, stacks, state; /* state[0]: exit() was called */
+	LLVMValueRef events, scratch, stacks, stacks_bid, state; /* state[0]: exit() was called */
 	bool has_exit;
 	uint32_t scratch_max;
 	uint32_t n_cpus;

@@ -254,12 +254,12 @@ static LLVMValueRef map_global(struct cg *g, const char *name)
 }
 
 /* Attaches the BTF map definition to @gv; key_size 0 = no key/value (ringbuf). */
-static void map_btf(struct cg *g, LLVMValueRef gv, const char *name, unsigned type,
-		    uint32_t max_entries, uint32_t key_size, uint32_t value_size)
+static void map_btf_flags(struct cg *g, LLVMValueRef gv, const char *name, unsigned type,
+			  uint32_t max_entries, uint32_t key_size, uint32_t value_size, uint32_t flags)
 {
-	LLVMMetadataRef mem[4], sty, gve;
+	LLVMMetadataRef mem[5], sty, gve;
 	unsigned n = 0;
-	LLVMTypeRef f[4] = { g->ptr, g->ptr, g->ptr, g->ptr };
+	LLVMTypeRef f[5] = { g->ptr, g->ptr, g->ptr, g->ptr, g->ptr };
 
 	mem[n] = di_uint_member(g, "type", type, n);
 	n++;
@@ -269,6 +269,10 @@ static void map_btf(struct cg *g, LLVMValueRef gv, const char *name, unsigned ty
 		mem[n] = di_type_member(g, "key", key_size, n);
 		n++;
 		mem[n] = di_type_member(g, "value", value_size, n);
+		n++;
+	}
+	if (flags) {
+		mem[n] = di_uint_member(g, "map_flags", flags, n);
 		n++;
 	}
 	/* the IR type must match the member count */
@@ -292,6 +296,12 @@ static void map_btf(struct cg *g, LLVMValueRef gv, const char *name, unsigned ty
 							  LLVMDIBuilderCreateExpression(g->di, NULL, 0),
 							  NULL, 64);
 	LLVMGlobalSetMetadata(gv, LLVMGetMDKindIDInContext(g->ctx, S("dbg")), gve);
+}
+
+static void map_btf(struct cg *g, LLVMValueRef gv, const char *name, unsigned type,
+		    uint32_t max_entries, uint32_t key_size, uint32_t value_size)
+{
+	map_btf_flags(g, gv, name, type, max_entries, key_size, value_size, 0);
 }
 
 static unsigned map_type_id(enum map_kind k)
@@ -331,6 +341,7 @@ static void maps_create(struct cg *g)
 	g->scratch = map_global(g, "scratch");
 	g->stacks = map_global(g, "stacks");
 	g->state = map_global(g, "state");
+	g->stacks_bid = map_global(g, "stacks_bid");
 	for (size_t i = 0; i < res->actions.n; i++) {
 		const struct action *a = res->actions.v[i];
 
@@ -372,6 +383,11 @@ static void maps_finish(struct cg *g)
 		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
 	else
 		LLVMDeleteGlobal(g->state);
+	if (module_uses(g->stacks_bid))
+		map_btf_flags(g, g->stacks_bid, "stacks_bid", BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 127 * 32,
+			      32 /* BPF_F_STACK_BUILD_ID */);
+	else
+		LLVMDeleteGlobal(g->stacks_bid);
 	if (module_uses(g->stacks))
 		map_btf(g, g->stacks, "stacks", BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 127 * 8);
 	else
