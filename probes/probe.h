@@ -33,6 +33,10 @@ struct probe_env {
 	/* --emit-elf: the program is built, never attached; sema skips the
 	 * available() checks so kernel probes compile on any kernel. */
 	bool compile_only;
+	/* --debuginfo: directories searched for separate DWARF files of user
+	 * binaries (udwarf_open_ex()); an entry may hold several separated by ':'. */
+	const char *const *debug_dirs;
+	size_t n_debug_dirs;
 };
 
 /* Program context as the BPF program sees it. */
@@ -130,8 +134,8 @@ int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, 
 /* A C type named @name ("struct Foo", "Foo_t") from the DWARF of the binary
  * of a uprobe/uretprobe/usdt target (casts to types the kernel BTF lacks);
  * allocated in @a, NULL if none. */
-const struct type *probe_user_type(const struct probe_target *t, const char *name,
-				   struct arena *a);
+const struct type *probe_user_type(const struct probe_env *env, const struct probe_target *t,
+				   const char *name, struct arena *a);
 
 /* Exact name or alias (case-insensitive for begin/end/BEGIN/END); NULL if unknown. */
 const struct probe_ops *probe_lookup(const char *name);

@@ -75,12 +75,33 @@ static struct probe_target *up_new(const struct probe_ops *ops, const struct pro
 	return t;
 }
 
+/* udwarf_open() with --debuginfo's directories (each entry may hold several,
+ * separated by ':'). */
+static int up_dwarf_open(const struct probe_env *env, const char *path, struct udwarf **dw)
+{
+	struct strvec dirs = { 0 };
+	int err;
+
+	for (size_t i = 0; env && i < env->n_debug_dirs; i++) {
+		char *copy = xstrdup(env->debug_dirs[i]), *save = NULL;
+
+		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+			strvec_push(&dirs, d);
+		free(copy);
+	}
+	err = dirs.n ? udwarf_open_ex(path, (const char *const *)dirs.v, dirs.n, dw)
+		     : udwarf_open(path, dw);
+	strvec_fini(&dirs);
+	return err;
+}
+
 /* Fills the DWARF `args` records of out[first..] (all of @path). */
-static void up_dwarf_args(const char *path, struct ptrvec *out, size_t first, struct arena *a)
+static void up_dwarf_args(const struct probe_env *env, const char *path, struct ptrvec *out,
+			  size_t first, struct arena *a)
 {
 	struct udwarf *dw = NULL;
 
-	if (out->n - first > UPROBE_MAX_DWARF_TARGETS || udwarf_open(path, &dw))
+	if (out->n - first > UPROBE_MAX_DWARF_TARGETS || up_dwarf_open(env, path, &dw))
 		return;
 	for (size_t i = first; i < out->n; i++) {
 		struct probe_target *t = out->v[i];
@@ -187,7 +208,7 @@ static int up_expand_one(const struct probe_ops *ops, const struct probe_env *en
 				off ? arena_printf(a, "%s+%llu", name, (unsigned long long)off) : name,
 				file_off));
 	if (!off)
-		up_dwarf_args(file, out, first, a);
+		up_dwarf_args(env, file, out, first, a);
 out:
 	uelf_free(e);
 	return err;
@@ -221,7 +242,7 @@ static int up_expand_line(const struct probe_ops *ops, const struct probe_env *e
 		up_file_error(d, ap, "uprobe", file, err);
 		goto out;
 	}
-	err = udwarf_open(res, &dw);
+	err = up_dwarf_open(env, res, &dw);
 	if (err) {
 		diag_error(d, ap->loc, "No debug information found for '%s'", file);
 		goto out;
@@ -358,7 +379,7 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 				ptrvec_push(out, up_new(ops, env, a, v->path, v->attach_path,
 							v->func, v->func, v->offset));
 		}
-		up_dwarf_args(u->path, out, first, a);
+		up_dwarf_args(env, u->path, out, first, a);
 		i = j;
 	}
 	ptrvec_fini(&ut);
@@ -429,8 +450,8 @@ static void up_split_glob(const char *glob, char **bin, char **func)
 	*func = xstrdup(last + 1);
 }
 
-static void up_print_params(FILE *out, const char *path, const char *func, bool is_ret,
-			    struct udwarf **dw, bool *tried)
+static void up_print_params(const struct probe_env *env, FILE *out, const char *path,
+			    const char *func, bool is_ret, struct udwarf **dw, bool *tried)
 {
 	struct udwarf_param *params;
 	unsigned n;
@@ -438,7 +459,7 @@ static void up_print_params(FILE *out, const char *path, const char *func, bool 
 
 	if (!*tried) {
 		*tried = true;
-		if (udwarf_open(path, dw))
+		if (up_dwarf_open(env, path, dw))
 			*dw = NULL;
 	}
 	if (!*dw)
@@ -485,7 +506,7 @@ int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, 
 		}
 		fprintf(out, "%s:%s:%s\n", ops->name, u->path, u->func);
 		if (verbose)
-			up_print_params(out, u->path, u->func, strcmp(ops->name, "uretprobe") == 0,
+			up_print_params(env, out, u->path, u->func, strcmp(ops->name, "uretprobe") == 0,
 					&dw, &tried);
 	}
 	udwarf_free(dw);
@@ -549,8 +570,8 @@ int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, 
 	return err;
 }
 
-const struct type *probe_user_type(const struct probe_target *t, const char *name,
-				   struct arena *a)
+const struct type *probe_user_type(const struct probe_env *env, const struct probe_target *t,
+				   const char *name, struct arena *a)
 {
 	const struct type *ty = NULL;
 	struct udwarf *dw = NULL;
@@ -559,7 +580,7 @@ const struct type *probe_user_type(const struct probe_target *t, const char *nam
 					  strcmp(t->ops->name, "uretprobe") &&
 					  strcmp(t->ops->name, "usdt")))
 		return NULL;
-	if (udwarf_open(t->path, &dw))
+	if (up_dwarf_open(env, t->path, &dw))
 		return NULL;
 	ty = udwarf_type(dw, name, a);
 	udwarf_free(dw);

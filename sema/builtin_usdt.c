@@ -49,5 +49,5 @@ const struct type *sema_user_type(struct sema *s, const char *name)
 {
 	const struct probe_target *tg = s->pinfo ? s->pinfo->target : NULL;
 
-	return tg ? probe_user_type(tg, name, s->a) : NULL;
+	return tg ? probe_user_type(&s->env, tg, name, s->a) : NULL;
 }
