@@ -42,9 +42,10 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 	struct strvec traceable = { 0 };
 	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
 	FILE *f = fopen(path, "r");
-	struct strvec raw = { 0 };
+	struct strvec raw = { 0 }, blacklist = { 0 };
 
 	free(path);
+	probe_kernel_blacklist(env, &blacklist);
 	if (f) {
 		char *line = NULL;
 		size_t cap = 0;
@@ -72,6 +73,8 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 		name = btf__name_by_offset(btf, t->name_off);
 		if (f && !bsearch(&name, traceable.v, traceable.n, sizeof(char *), cmp_strp))
 			continue;
+		if (probe_kernel_func_blocked("vmlinux", name, &blacklist))
+			continue;
 		strvec_push_owned(&raw, xasprintf("vmlinux:%s", name));
 	}
 	strvec_sort(&raw);
@@ -84,6 +87,7 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 	}
 	free(raw.v);
 done:
+	strvec_fini(&blacklist);
 	strvec_fini(&traceable);
 }
 

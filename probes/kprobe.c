@@ -16,6 +16,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+static int kp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool path_exists(const char *p)
 {
 	struct stat st;
@@ -23,12 +28,63 @@ static bool path_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* "func" or "module:func" lines of available_filter_functions, sorted. */
+/* Functions known to hang or crash the kernel when traced although ftrace
+ * lists them (the same list as bpftrace, from the kernel's kprobe_multi
+ * selftest), by exact name and by prefix. */
+static const char *const kp_bad[] = { "arch_cpu_idle", "default_idle", "bpf_dispatcher_xdp_func" };
+static const char *const kp_bad_prefix[] = { "__ftrace_invalid_address__", "rcu_" };
+
+/* "module:func" of <debugfs>/kprobes/blacklist ("0xstart-0xend\tfunc [mod]"
+ * lines), sorted; empty when the file is missing. */
+void probe_kernel_blacklist(const struct probe_env *env, struct strvec *out)
+{
+	char *path = xasprintf("%s/../kprobes/blacklist", env->tracefs);
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f && strncmp(env->tracefs, "/sys/", 5) == 0)
+		f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
+	free(path);
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char func[256], mod[128] = "vmlinux";
+
+		if (sscanf(line, "%*s %255s [%127[^]]]", func, mod) < 1)
+			continue;
+		strvec_push_owned(out, xasprintf("%s:%s", mod, func));
+	}
+	free(line);
+	fclose(f);
+	strvec_sort(out);
+}
+
+bool probe_kernel_func_blocked(const char *mod, const char *func, const struct strvec *blacklist)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kp_bad); i++)
+		if (strcmp(func, kp_bad[i]) == 0)
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(kp_bad_prefix); i++)
+		if (strncmp(func, kp_bad_prefix[i], strlen(kp_bad_prefix[i])) == 0)
+			return true;
+	if (blacklist && blacklist->n) {
+		char *key = xasprintf("%s:%s", mod ? mod : "vmlinux", func);
+		bool hit = bsearch(&key, blacklist->v, blacklist->n, sizeof(char *), kp_cmp) != NULL;
+
+		free(key);
+		return hit;
+	}
+	return false;
+}
+
+/* "func" or "module:func" lines of available_filter_functions, sorted,
+ * without the functions that must not be traced (probe_kernel_func_blocked). */
 static int kp_traceable(const struct probe_env *env, bool with_module, struct strvec *out)
 {
 	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
 	FILE *f = fopen(path, "r");
-	struct strvec raw = { 0 };
+	struct strvec raw = { 0 }, blacklist = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -36,6 +92,7 @@ static int kp_traceable(const struct probe_env *env, bool with_module, struct st
 	free(path);
 	if (!f)
 		return -errno;
+	probe_kernel_blacklist(env, &blacklist);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *sp, *mod = "vmlinux";
 
@@ -54,7 +111,7 @@ static int kp_traceable(const struct probe_env *env, bool with_module, struct st
 				mod = "vmlinux";
 			}
 		}
-		if (strstr(line, ".part.") || strncmp(line, "__ftrace_invalid_address__", 26) == 0)
+		if (strstr(line, ".part.") || probe_kernel_func_blocked(mod, line, &blacklist))
 			continue;
 		if (with_module)
 			strvec_push_owned(&raw, xasprintf("%s:%s", mod, line));
@@ -63,6 +120,7 @@ static int kp_traceable(const struct probe_env *env, bool with_module, struct st
 	}
 	free(line);
 	fclose(f);
+	strvec_fini(&blacklist);
 	strvec_sort(&raw);
 	for (size_t i = 0; i < raw.n; i++) {
 		if (out->n && strcmp(out->v[out->n - 1], raw.v[i]) == 0) {

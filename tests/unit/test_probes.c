@@ -592,6 +592,10 @@ static void test_list(const struct probe_env *env)
 	ok(!strstr(s, "__ftrace_invalid_address__") && strstr(s, "kprobe:vfs_readv\n") &&
 	   strstr(s, "kprobe:xfs_file_read_iter\n"), "-l kprobe:* hides invalid addresses");
 	free(s);
+	s = list(env, "kprobe:*", false);
+	ok(!strstr(s, "rcu_read_lock") && !strstr(s, "kp_blocked_fn") && strstr(s, "kprobe:vfs_read\n"),
+	   "-l kprobe:* hides rcu_* and kprobes/blacklist functions");
+	free(s);
 	s = list(env, "self:*", false);
 	is_str(s, "self:signal:SIGUSR1\n", "-l self:*");
 	free(s);
