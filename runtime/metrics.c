@@ -166,7 +166,8 @@ static char *key_labels(const struct map_info *m, const uint8_t *key, const stru
 	} else if (kt) {
 		put_one_label(&b, "key", kt, key, sym);
 	}
-	return xstrdup(sbuf_str(&b));
+	sbuf_str(&b); /* NUL-terminates, allocating when empty */
+	return b.s;
 }
 
 /* name{labels[,extra]} */
@@ -809,7 +810,12 @@ static void handle_request(struct conn *c, metrics_render_fn *render, void *arg)
 		return;
 	}
 	if (strcmp(sp1 + 1, "/metrics") == 0) {
-		bool om = header_has(line_end + 1, "Accept", "application/openmetrics-text");
+		const char *headers = line_end + 1;
+		bool om;
+
+		if (*headers == '\n') /* the rest of a "\r\n" request line */
+			headers++;
+		om = header_has(headers, "Accept", "application/openmetrics-text");
 		struct sbuf body = { 0 };
 
 		render(arg, &body, om);

@@ -128,6 +128,16 @@ def main():
         check(st == 200 and hdrs.get("Content-Type", "").startswith("application/openmetrics-text")
               and body.endswith("# EOF\n") and "# TYPE scry_c counter\n" in body,
               "OpenMetrics when asked for")
+        with socket.create_connection(("127.0.0.1", mport)) as c:
+            c.sendall(b"GET /metrics HTTP/1.1\r\nAccept: application/openmetrics-text\r\n\r\n")
+            raw = b""
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                raw += d
+        check(b"application/openmetrics-text" in raw.split(b"\r\n\r\n")[0] and raw.endswith(b"# EOF\n"),
+              "Accept as the first header line")
         st, _, _ = http_get(f"http://{maddr}/nope")
         check(st == 404, "unknown path: 404")
         req = urllib.request.Request(f"http://{maddr}/metrics", data=b"x", method="POST")

@@ -55,9 +55,13 @@ static char *fmt_map(const struct map_info *m, const struct out_entry *e, size_t
 	struct sbuf b = { 0 };
 	struct strvec used = { 0 };
 
+	char *s;
+
 	metrics_format_map(&b, m, e, n, NULL, om, &used);
 	strvec_fini(&used);
-	return xstrdup(sbuf_str(&b));
+	s = xstrdup(sbuf_str(&b));
+	sbuf_fini(&b);
+	return s;
 }
 
 static void check(const struct map_info *m, const struct out_entry *e, size_t n, bool om,
