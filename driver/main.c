@@ -41,8 +41,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "--dwarf-pid";
 	if (o->traceable_functions)
 		return "--traceable-functions";
-	if (o->n_debuginfo_dirs)
-		return "--debuginfo";
 	if (o->n_include_dirs)
 		return "-I";
 	if (o->n_includes)
@@ -58,8 +56,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "-k";
 	if (o->probe_filter)
 		return "--probe-filter";
-	if (o->usdt_file_activation)
-		return "--usdt-file-activation";
 	return NULL;
 }
 
@@ -100,6 +96,8 @@ static int list_probes(const struct scry_opts *o)
 		pat = NULL;
 	probe_env_default(&env);
 	env.pid = o->pid;
+	env.debug_dirs = o->debuginfo_dirs;
+	env.n_debug_dirs = o->n_debuginfo_dirs;
 	return probe_list_all(&env, pat, o->verbose, stdout) < 0 ? 1 : 0;
 }
 

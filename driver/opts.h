@@ -68,7 +68,8 @@ struct scry_opts {
 	const char *list_pattern;   /* -l PATTERN (NULL: everything); a program is in
 				     * program/script_path instead */
 	bool helper_errors;         /* -k */
-	bool usdt_file_activation;
+	bool usdt_file_activation;  /* accepted; semaphores are always set through the
+				     * kernel (uprobe ref_ctr_offset), which is file based */
 	bool info;                  /* --info */
 	char buffering;             /* -B: 'n'one, 'l'ine, 'f'ull, 0 = default (line) */
 	const char **includes;      /* --include FILE */

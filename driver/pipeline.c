@@ -87,6 +87,8 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 
 	probe_env_default(&env);
 	env.pid = o->pid;
+	env.debug_dirs = o->debuginfo_dirs;
+	env.n_debug_dirs = o->n_debuginfo_dirs;
 	env.compile_only = o->emit_elf != NULL;
 
 	if (o->cmd && !o->list && o->mode == MODE_RUN) {
