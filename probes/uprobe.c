@@ -76,17 +76,24 @@ static struct probe_target *up_new(const struct probe_ops *ops, const struct pro
 }
 
 /* udwarf_open() with --debuginfo's directories (each entry may hold several,
- * separated by ':'). */
+ * separated by ':'). A relative directory is taken, as elfutils' standard
+ * debuginfo search does, relative to the binary's directory (and then to the
+ * working directory). */
 static int up_dwarf_open(const struct probe_env *env, const char *path, struct udwarf **dw)
 {
 	struct strvec dirs = { 0 };
+	const char *slash = strrchr(path, '/');
 	int err;
 
 	for (size_t i = 0; env && i < env->n_debug_dirs; i++) {
 		char *copy = xstrdup(env->debug_dirs[i]), *save = NULL;
 
-		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			if (*d != '/' && slash)
+				strvec_push_owned(&dirs, xasprintf("%.*s/%s", (int)(slash - path),
+								   path, d));
 			strvec_push(&dirs, d);
+		}
 		free(copy);
 	}
 	err = dirs.n ? udwarf_open_ex(path, (const char *const *)dirs.v, dirs.n, dw)
