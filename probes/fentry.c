@@ -174,6 +174,7 @@ static const struct type *fe_record(const struct btf *btf, const char *func, boo
 	const struct btf_type *proto;
 	const struct btf_param *p;
 	struct type *rec;
+	uint32_t slots = 0, slot = 0;
 	uint16_t n;
 
 	if (id <= 0)
@@ -183,7 +184,14 @@ static const struct type *fe_record(const struct btf *btf, const char *func, boo
 		return NULL;
 	n = btf_vlen(proto);
 	p = btf_params(proto);
-	rec = probe_type_new(a, TY_RECORD, (uint32_t)(n + (is_ret ? 1 : 0)) * 8);
+	/* an argument takes as many u64 slots as its size needs (a 16-byte
+	 * struct passed by value takes two) */
+	for (uint16_t i = 0; i < n; i++) {
+		int64_t sz = btf__resolve_size(btf, p[i].type);
+
+		slots += sz > 8 ? (uint32_t)(sz + 7) / 8 : 1;
+	}
+	rec = probe_type_new(a, TY_RECORD, (slots + (is_ret ? 1 : 0)) * 8);
 	rec->align = 8;
 	rec->is_ctx = true;
 	rec->as = AS_KERNEL;
@@ -193,15 +201,18 @@ static const struct type *fe_record(const struct btf *btf, const char *func, boo
 		const char *pname = btf__name_by_offset(btf, p[i].name_off);
 
 		f->name = str_intern0(a, pname && *pname ? pname : arena_printf(a, "arg%u", i));
+		int64_t sz = btf__resolve_size(btf, p[i].type);
+
 		f->type = probe_type_from_btf(a, btf, (int32_t)p[i].type);
-		f->offset = (uint32_t)i * 8;
+		f->offset = slot * 8;
+		slot += sz > 8 ? (uint32_t)(sz + 7) / 8 : 1;
 	}
 	if (is_ret) {
 		struct type_field *f = &rec->fields[rec->n_fields++];
 
 		f->name = str_intern0(a, "retval");
 		f->type = probe_type_from_btf(a, btf, (int32_t)proto->type);
-		f->offset = (uint32_t)n * 8;
+		f->offset = slot * 8;
 	}
 	return rec;
 }
