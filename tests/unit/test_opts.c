@@ -167,13 +167,6 @@ static void test_flags(void)
 	is_int(PARSE(&o, "scry", "--no-feature", "fast", "-e", "x"), OPTS_ERROR, "bad feature");
 	scry_opts_fini(&o);
 
-	is_int(PARSE(&o, "scry", "--metrics", "127.0.0.1:9435", "-e", "x"), OPTS_OK, "--metrics");
-	is_str(o.metrics, "127.0.0.1:9435", "--metrics address");
-	scry_opts_fini(&o);
-	is_int(PARSE(&o, "scry", "--metrics=:9435", "-e", "x"), OPTS_OK, "--metrics=ADDR");
-	is_str(o.metrics, ":9435", "--metrics=ADDR address");
-	scry_opts_fini(&o);
-
 	is_int(PARSE(&o, "scry", "--test", "-e", "x"), OPTS_OK, "--test");
 	is_int(o.mode, MODE_TEST, "test mode");
 	scry_opts_fini(&o);
