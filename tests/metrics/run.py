@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -156,6 +157,26 @@ def main():
               "scrape answered while 8 idle connections are open")
         for c in idle:
             c.close()
+
+        # at most 16 connections: a 17th waits until one closes
+        idle = [socket.create_connection(("127.0.0.1", mport)) for _ in range(16)]
+        time.sleep(0.5)
+        result = {}
+
+        def scrape():
+            try:
+                result["st"] = http_get(f"http://{maddr}/metrics", timeout=10)[0]
+            except OSError as e:
+                result["err"] = str(e)
+        th = threading.Thread(target=scrape)
+        th.start()
+        th.join(1.5)
+        waited = th.is_alive()
+        for c in idle:
+            c.close()
+        th.join(5)
+        check(waited and result.get("st") == 200,
+              "connections are bounded: the 17th is served once others close", str(result))
 
         # the port is taken: one line, exit 1, nothing attached
         r = subprocess.run([scry, "--metrics", maddr, "-e", "begin { printf(\"x\\n\"); }"],
