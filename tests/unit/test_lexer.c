@@ -261,8 +261,36 @@ static void test_locations(void)
 	is_int(t.loc[11].col, 2, "end of file column");
 }
 
+static void test_expr_mode(void)
+{
+	struct src *prog = src_from_string("stdin", "", 0);
+	struct src *s = src_from_string("define", "(1 << 3) + X", 12);
+	FILE *devnull = fopen("/dev/null", "w");
+	struct diag d;
+	struct ast_ctx cx;
+	struct lexer *lx;
+	union lex_val v;
+	struct lex_loc l;
+	int want[] = { LEX_START_EXPR, '(', LEX_INT, LEX_OP_SHL, LEX_INT, ')', '+', LEX_IDENT, 0 };
+	bool same = true;
+
+	diag_init(&d, devnull);
+	ast_ctx_init(&cx, &d, prog);
+	lx = lex_new_expr(&cx, s);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		same &= lex_next(lx, &v, &l) == want[i];
+	ok(same, "expression mode: code tokens after LEX_START_EXPR");
+	is_int(l.off, 12, "end of input located in the expression's source");
+	lex_free(lx);
+	ast_ctx_fini(&cx);
+	src_free(s);
+	src_free(prog);
+	fclose(devnull);
+}
+
 int main(void)
 {
+	test_expr_mode();
 	test_probe_tokens();
 	test_attach_points();
 	test_integers();
