@@ -271,6 +271,7 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	const char *const pnames[4] = { "map", "key", "value", "ctx" };
 	LLVMBasicBlockRef ok, bad;
 	uint32_t line = n->loc.line ? n->loc.line : 1;
+	bool saved_vis;
 
 	/* save the caller's state */
 	st.fn = g->fn;
@@ -323,6 +324,10 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	g->stack_used = 0;
 	g->n_loops = 0;
 	g->in_callback = true;
+	/* variables first seen in the body are the callback's own: its stack,
+	 * where the verifier tracks them (loop counters) */
+	saved_vis = g->vars_in_scratch;
+	g->vars_in_scratch = false;
 	zero = cg_alloca(g, g->i32, "zero");
 	g->stack_used += 8;
 	LLVMBuildStore(g->b, cg_i32(g, 0), zero);
@@ -358,6 +363,7 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 		LLVMDisposeBuilder(ib);
 	}
 	free(g->vars);
+	g->vars_in_scratch = saved_vis;
 
 	/* restore the caller and make the call */
 	g->fn = st.fn;
