@@ -133,6 +133,28 @@ static int kp_traceable(const struct probe_env *env, bool with_module, struct st
 	return 0;
 }
 
+/* True if @func (of module @mod, NULL = any) is in the traceable list, or
+ * when that list cannot be read (then attaching decides). */
+static bool kp_is_traceable(const struct probe_env *env, const char *mod, const char *func)
+{
+	struct strvec all = { 0 };
+	bool found = false;
+
+	if (kp_traceable(env, true, &all) < 0 || !all.n) {
+		strvec_fini(&all);
+		return true;
+	}
+	for (size_t i = 0; i < all.n && !found; i++) {
+		const char *colon = strchr(all.v[i], ':');
+
+		found = strcmp(colon + 1, func) == 0 &&
+			(!mod || ((size_t)(colon - all.v[i]) == strlen(mod) &&
+				  strncmp(all.v[i], mod, strlen(mod)) == 0));
+	}
+	strvec_fini(&all);
+	return found;
+}
+
 int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -173,6 +195,13 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 	}
 	if (!probe_has_wildcard(func) && !(mod && probe_has_wildcard(mod))) {
 		const char *name = mod ? arena_printf(a, "%s:%s", mod, func) : func;
+
+		if (!kp_is_traceable(env, mod, func)) {
+			diag_warning(d, ap->loc,
+				     "%s is not traceable (either non-existing, inlined, or marked as "
+				     "\"notrace\"); attaching to it will likely fail", func);
+			return 0;
+		}
 
 		t = probe_target_new(a, ops, func, func,
 				     off ? arena_printf(a, "%s:%s+%llu", ops->name, name,

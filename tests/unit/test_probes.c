@@ -501,6 +501,13 @@ static void test_fentry_misc(const struct probe_env *env)
 	is_str(tgt(0)->target, "vfs_read", "kprobe module: target is the function");
 	ok(expand(env, "kprobe:xfs:*read*") == 0 && targets.n == 1, "kprobe module wildcard");
 	is_str(tgt(0)->full, "kprobe:xfs:xfs_file_read_iter", "kprobe module wildcard name");
+	ok(expand(env, "kprobe:nonsense") == 0 && targets.n == 0 &&
+	   strstr(diag_text(), "WARNING: nonsense is not traceable (either non-existing, inlined, or marked as \"notrace\")"),
+	   "kprobe on an untraceable function: warning, no target");
+	ok(expand(env, "kretprobe:rcu_read_lock") == 0 && targets.n == 0, "kretprobe rcu_*: no target");
+	ok(expand(env, "kprobe:vmlinux:xfs_file_read_iter") == 0 && targets.n == 0,
+	   "kprobe in the wrong module: no target");
+	ok(expand(env, "kprobe:xfs:xfs_file_read_iter") == 0 && targets.n == 1, "kprobe module:func exact");
 	ok(expand(env, "kr:vfs_read+16") == -EINVAL, "kretprobe offset rejected");
 	ok(expand(env, "kr:vfs_*") == 0 && targets.n == 3, "kretprobe wildcard");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "kretprobe/vfs_read", "kretprobe section");
