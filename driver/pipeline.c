@@ -177,6 +177,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	ro.buffering = o->buffering;
 	ro.pid = o->pid;
 	ro.child = child;
+	ro.probe_filter = o->probe_filter;
 	ro.metrics_addr = o->metrics;
 	{
 		const char *ls = getenv("BPFTRACE_LOG_SIZE");

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,41 @@ static const struct probe_info *probe_by_prog(const struct resources *res, const
 	return NULL;
 }
 
+/* --probe-filter: marks in rt->skip the probes whose name does not match.
+ * begin/end/self probes are always kept. 0, or -EINVAL for a bad regex. */
+static int rt_filter_probes(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+	regex_t re;
+	int rc;
+
+	rt->skip = xcalloc(res->probes.n ? res->probes.n : 1, sizeof(*rt->skip));
+	if (!rt->o->probe_filter)
+		return 0;
+	rc = regcomp(&re, rt->o->probe_filter, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char why[256];
+
+		regerror(rc, &re, why, sizeof(why));
+		fprintf(stderr, "ERROR: Invalid --probe-filter regex '%s': %s\n",
+			rt->o->probe_filter, why);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < res->probes.n; i++) {
+		const struct probe_info *pi = res->probes.v[i];
+		const char *name = pi->target && pi->target->full ? pi->target->full : pi->prog_name;
+
+		if (pi->is_begin || pi->is_end)
+			continue;
+		if (pi->target && pi->target->ops && pi->target->ops->name &&
+		    !strcmp(pi->target->ops->name, "self"))
+			continue;
+		rt->skip[i] = regexec(&re, name, 0, NULL, 0) != 0;
+	}
+	regfree(&re);
+	return 0;
+}
+
 static int rt_load(struct rt *rt, const void *data, size_t size)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "scry");
@@ -232,6 +268,12 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 			fprintf(stderr, "ERROR: cannot size the event ring buffer: %s\n", strerror(-err));
 			return err;
 		}
+	}
+	for (i = 0; i < rt->res->probes.n; i++) {
+		const struct probe_info *pi = rt->res->probes.v[i];
+
+		if (rt->skip[i] && (prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name)))
+			bpf_program__set_autoload(prog, false);
 	}
 	bpf_object__for_each_program(prog, rt->obj)
 		n_progs++;
@@ -451,7 +493,7 @@ static int rt_attach_all(struct rt *rt)
 			const struct probe_info *pi = res->probes.v[i];
 			int r;
 
-			if (pi->is_begin || pi->is_end || is_self(pi) ||
+			if (pi->is_begin || pi->is_end || is_self(pi) || rt->skip[i] ||
 			    attach_reverse(pi) != (pass == 1))
 				continue;
 			if (rt_stop) {
@@ -599,6 +641,8 @@ static void rt_fini(struct rt *rt)
 	bpf_object__close(rt->obj);
 	rt->obj = NULL;
 	free(rt->maps);
+	free(rt->skip);
+	rt->skip = NULL;
 	rt_sym_fini(rt);
 	sbuf_fini(&rt->buf);
 	if (rt->pidfd >= 0)
@@ -665,7 +709,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	sa.sa_handler = rt_on_signal;
 
 	/* --metrics binds before anything is loaded: a taken port attaches nothing */
-	if (rt_metrics_open(&rt) || rt_load(&rt, obj, size))
+	if (rt_filter_probes(&rt) || rt_metrics_open(&rt) || rt_load(&rt, obj, size))
 		goto out;
 
 	rt.maps = xcalloc(res->maps.n ? res->maps.n : 1, sizeof(*rt.maps));
@@ -696,7 +740,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 			n_end++;
 		else if (is_self(pi))
 			n_self++;
-		else if (!pi->is_begin)
+		else if (!pi->is_begin && !rt.skip[i])
 			has_attachable = true;
 	}
 

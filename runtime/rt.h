@@ -41,6 +41,9 @@ struct rt_opts {
 	pid_t pid;                /* -p: stop when this process exits; 0 = none */
 	struct rt_child *child;   /* -c: started after attach, killed at exit; or NULL */
 	uint32_t log_size;        /* verifier log buffer per program; 0 = 1000000 */
+	const char *probe_filter; /* --probe-filter: extended regex; probes (not begin/end)
+				   * whose full name does not match are neither loaded
+				   * nor attached; NULL = all */
 	const char *metrics_addr; /* --metrics ADDR:PORT: serve maps at /metrics; or NULL */
 };
 

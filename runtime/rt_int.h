@@ -31,6 +31,7 @@ struct rt {
 	struct out_sym sym;
 	struct sym_ctx *symctx;       /* runtime/syms.h: symbols, loaded lazily */
 	int pidfd;                    /* -p: pidfd of the traced process, or -1 */
+	bool *skip;                   /* by probe index: left out by --probe-filter */
 	struct bpf_map *lost;         /* RT_LOST_MAP, or NULL */
 	uint64_t n_lost;              /* losses reported so far */
 	bool finalize;                /* exit() seen: ignore further events */

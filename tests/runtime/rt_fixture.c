@@ -1,7 +1,7 @@
 /* rt_fixture.c — runs tests/data/rt_fixture.bpf.o through rt_run with
  * resources written by hand (what sema would produce for that object), so
  * the runtime is tested on its own. Usage: rt_fixture OBJ [-q] [--dry-run]
- * [-c CMD] [--bad-attach] [--missing-warn] [--json] [-v] [--src FILE]. Prints what scry would print; exits with rt_run's status. */
+ * [-c CMD] [--bad-attach] [--missing-warn] [--probe-filter RE] [--json] [-v] [--src FILE]. Prints what scry would print; exits with rt_run's status. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +57,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-q"))
 			o.quiet = true;
+		else if (!strcmp(argv[i], "--probe-filter") && i + 1 < argc)
+			o.probe_filter = argv[++i];
 		else if (!strcmp(argv[i], "--bad-attach"))
 			bad_attach = true;
 		else if (!strcmp(argv[i], "--missing-warn"))
