@@ -4,11 +4,14 @@
  *
  * Order of a run (rt_run):
  *   open the object, size the "events" ring buffer, load (verifier errors are
- *   mapped back to the script), run begin programs (BPF_PROG_TEST_RUN), attach
- *   every other probe (an attach failure undoes everything unless config
- *   missing_probes says otherwise), print "Attached N probes", start the -c
- *   child, poll events until exit()/signal/child exit, run end programs, drain,
- *   print the non-empty user maps, detach and close.
+ *   mapped back to the script; --probe-filter leaves probes out), run begin
+ *   programs (BPF_PROG_TEST_RUN), attach every other probe (an attach failure
+ *   undoes everything unless config missing_probes says otherwise), print
+ *   "Attached N probes", start the -c child, poll events (and lost-event
+ *   counts; SIGUSR1 runs self:signal probes) until exit()/SIGINT/SIGTERM/the
+ *   child or -p process exits -- or at once when only begin/end probes exist --
+ *   then detach, end the child, run end programs, drain, print the non-empty
+ *   user maps sorted by name, and close (nothing stays loaded).
  *
  * The runtime includes only data headers from the compile stages (ast/type.h,
  * sema/resources.h); the object comes in as bytes. */
@@ -30,13 +33,13 @@ struct rt_opts {
 	FILE *out;                /* printf/print/map output: stdout or the -o file */
 	const struct src *src;    /* the script (load errors point into it); may be NULL */
 	bool quiet;               /* -q: no "Attached N probes" */
-	bool verbose;             /* -v: full verifier log on load failure */
+	bool verbose;             /* -v: verifier log for every load, shown on failure */
 	bool dry_run;             /* --dry-run: load, run begin, attach, then stop */
 	bool json;                /* -f json: NDJSON output (bpftrace's JsonOutput) */
 	bool unsafe;              /* --unsafe: system() allowed */
 	bool no_warnings;         /* --no-warnings: warnf() is silent */
 	bool debug_verifier;      /* -d verifier: print every program's verifier log */
-	bool debug_libbpf;        /* -d libbpf: libbpf's own messages to stderr */
+	bool debug_libbpf;        /* -d libbpf: libbpf's own messages (stdout) */
 	char buffering;           /* -B: 'n'one, 'l'ine, 'f'ull, 0 = line */
 	pid_t pid;                /* -p: stop when this process exits; 0 = none */
 	struct rt_child *child;   /* -c: started after attach, killed at exit; or NULL */
