@@ -143,6 +143,13 @@ int main(void)
 	check_prog("begin { $t = (1, \"a\", (2, \"bc\")); @t[$t] = $t; printf(\"%d %s\\n\", $t.0, $t.2.1); }");
 	check_prog("begin { @x = 10; print(@x / 0); print(-5 % 3); print((uint8)300); print(1 << 3 >> 1); }");
 	check_prog("end { printf(\"%s %d %d %llu\\n\", comm, pid, tid, nsecs); }");
+	check_prog("begin { @ts[1] = tseries(3, 1s, 5, \"avg\"); @b[buf(\"ab\", 2)] = 1; "
+		   "printf(\"%s %s\\n\", ntop(1), strftime(\"%H:%M\", nsecs)); }");
+	check_prog("begin { @a[1] = 1; $o = 2; for ($kv : @a) { for ($i : 0..3) { @b[$kv.0, $i] = $o; } "
+		   "if ($kv.1 > 0) { break; } } }");
+	check_prog("i:ms:10 { $x = 10; print($x / ($x - 10)); exit(); } end { print(pcomm); }");
+	check_prog("struct S { int a[4]; char c[3]; }; begin { $p = (struct S *)0; $i = 7; "
+		   "print(($p->a[$i], $p->c)); @avg = avg(1); print(@avg + 1); }");
 	check_map_types();
 	return done_testing();
 }

@@ -171,6 +171,33 @@ static void test_accepts(void)
 	ok_prog("macro add(x) { x + 1 } begin { print(add(2)); }");
 	ok_prog("begin { $x = 5 ?: 3; $y = true ? \"a\" : \"bcd\"; print(($x, $y)); }");
 	ok_prog("begin { @x = 1; @x++; @x += 5; print(@x); delete(@x); }");
+	ok_prog("begin { @ts = tseries(5, 1s, 10); @b = buf(\"abc\", 2); print(strftime(\"%H\", nsecs)); }");
+	ok_prog("begin { printf(\"%s %s\\n\", ntop(0x0100007f), ntop(pton(\"::1\"))); }");
+	ok_prog("begin { print(if (1) { 2 } else { 3 }); let $a: typeof(size_t) = 1; print($a); }");
+	ok_prog("struct P { int x; char y; int z; } __attribute__((packed)) begin { print(sizeof(struct P)); }");
+	ok_prog("begin { print(signal_name(2)); print((getopt(\"n\", 5), pcomm, ppid)); }");
+	ok_prog("begin { $t = (1, 2, 3); print($t[1 + 1]); @a += 1; @m[1] = 1; for ($kv : @m) { @n = 1; } }");
+	ok_prog("#define TEN 10\nbegin { print(TEN); }");
+}
+
+/* Literal typing as bpftrace does: the smallest signed type that fits. */
+static void test_literal_types(void)
+{
+	struct run r;
+	const struct map_info *m;
+
+	run_prog(&r, "begin { @t[(1, 300, 70000, \"ab\")] = 1; @u = 0xffffffffffffffff; }");
+	ok(r.rc == 0, "literal program accepted");
+	m = map_named(&r, "@t");
+	ok(m && m->key_type && m->key_type->n_fields == 4 &&
+	   m->key_type->fields[0].type->size == 1 && m->key_type->fields[1].type->size == 2 &&
+	   m->key_type->fields[2].type->size == 4 && m->key_type->fields[3].type->size == 3,
+	   "tuple elements keep int8/int16/int32/string[3]");
+	ok(m && m->key_type && m->key_type->fields[2].offset == 4 && m->key_type->size == 12,
+	   "tuple fields naturally aligned");
+	m = map_named(&r, "@u");
+	ok(m && m->value_type->kind == TY_INT && !m->value_type->is_signed, "huge literal is uint64");
+	run_fini(&r);
 }
 
 static void test_errors(void)
@@ -195,6 +222,9 @@ static void test_errors(void)
 	err_prog("begin { exit(\"x\"); }", "exit() expects an integer argument");
 	err_prog("config = { nonsense = 1 } begin { }", "nonsense: not a known configuration option");
 	err_prog("begin { @x[1, 2] = 1; @x[\"a\"] = 2; }", "Argument mismatch for @x");
+	err_prog("config = { license = \"Potato\" } begin { }", "Invalid value for license");
+	err_prog("begin { $t = (1, 2); print($t.5); }", "Invalid tuple index");
+	err_prog("begin { print(reg(\"sp\")); }", "reg can not be used");
 }
 
 int main(void)
@@ -203,6 +233,7 @@ int main(void)
 	test_actions();
 	test_probes();
 	test_accepts();
+	test_literal_types();
 	test_errors();
 	return done_testing();
 }
