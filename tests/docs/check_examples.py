@@ -15,7 +15,8 @@ Extra words after `run`: args="1 two" (arguments after the program),
 exit=N (the expected exit status), flags="-f json" (scry options).
 A ```output block right after a `bt run` block is the exact standard output
 (trailing blank lines and trailing spaces are ignored).
-tools/*.bt are parsed, and loaded with --dry-run as root.
+tools/*.bt are parsed; as root they are loaded with --dry-run, then run for a
+second and stopped with SIGINT (they must exit 0 without errors).
 
 Usage: check_examples.py SCRY SOURCE_ROOT     (TAP on stdout)
 """
@@ -23,8 +24,10 @@ import glob
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import time
 
 FENCE = re.compile(r"^```(.*)$")
 
@@ -74,6 +77,29 @@ def run(cmd, timeout):
     except subprocess.TimeoutExpired:
         return None, "", "timed out"
 
+def run_for(scry, path, seconds):
+    """Runs @path until probes are attached, then @seconds more, then SIGINT."""
+    env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
+    p = subprocess.Popen([scry, "-q", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env)
+    deadline = time.time() + 60
+    first = ""
+    while time.time() < deadline and p.poll() is None:
+        line = p.stdout.readline()
+        first += line
+        if line.startswith("__BPFTRACE_NOTIFY_PROBES_ATTACHED"):
+            break
+    time.sleep(seconds)
+    p.send_signal(signal.SIGINT)
+    try:
+        out, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        return None, first + out, err + "\n(no exit after SIGINT)"
+    return p.returncode, first + out, err
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: check_examples.py SCRY SOURCE_ROOT", file=sys.stderr)
@@ -121,6 +147,10 @@ def main():
         if is_root and rc == 0:
             rc, out, err = run([scry, "-q", "--dry-run", path], 60)
             tap.ok(rc == 0, f"{rel} loads and attaches", err)
+            if rc == 0:
+                rc, out, err = run_for(scry, path, 1.0)
+                tap.ok(rc == 0 and "ERROR" not in err, f"{rel} runs and stops on SIGINT",
+                       f"exit {rc}\nstderr: {err}\nstdout: {out[-1000:]}")
     print(f"1..{tap.n}")
     return 1 if tap.failed else 0
 
