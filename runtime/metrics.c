@@ -161,7 +161,8 @@ static char *key_labels(const struct map_info *m, const uint8_t *key, const stru
 			snprintf(name, sizeof(name), "key%u", i);
 			if (i)
 				sbuf_putc(&b, ',');
-			put_one_label(&b, name, kt->fields[i].type, key + kt->fields[i].offset, sym);
+			put_one_label(&b, name, kt->fields[i].type, key + kt->fields[i].offset,
+				      sym);
 		}
 	} else if (kt) {
 		put_one_label(&b, "key", kt, key, sym);
@@ -350,7 +351,8 @@ static void format_hist(struct sbuf *b, const char *name, const struct map_info 
 {
 	const struct type *vt = m->value_type;
 	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
-	uint64_t nb_max = vt->kind == TY_HIST ? (uint64_t)66 << (vt->n > 30 ? 30 : vt->n) : 1u << 20;
+	uint32_t k = vt->n > 30 ? 30 : vt->n;
+	uint64_t nb_max = vt->kind == TY_HIST ? (uint64_t)66 << k : 1u << 20;
 	struct hist_row *rows = xcalloc(n ? n : 1, sizeof(*rows));
 	struct hgroup *groups = xcalloc(n ? n : 1, sizeof(*groups));
 	size_t nr = 0, ng = 0;
@@ -362,7 +364,8 @@ static void format_hist(struct sbuf *b, const char *name, const struct map_info 
 			continue;
 		rows[nr].key = entries[i].key;
 		rows[nr].bucket = bucket;
-		rows[nr].count = out_load_u(entries[i].value, m->value_size < 8 ? m->value_size : 8);
+		rows[nr].count =
+			out_load_u(entries[i].value, m->value_size < 8 ? m->value_size : 8);
 		nr++;
 	}
 	if (nr > 1)
@@ -448,7 +451,8 @@ static bool put_value_sample(struct sbuf *b, const char *name, const char *suffi
 	case TY_COUNT:
 	case TY_SUM:
 		put_series(b, name, suffix, labels, NULL);
-		put_int(b, out_load_u(v, vsize < 8 ? vsize : 8), vt->kind == TY_SUM && vt->is_signed);
+		put_int(b, out_load_u(v, vsize < 8 ? vsize : 8),
+			vt->kind == TY_SUM && vt->is_signed);
 		return true;
 	case TY_MIN:
 	case TY_MAX:
@@ -844,7 +848,8 @@ bad: {
 
 static bool request_complete(const struct sbuf *in)
 {
-	return in->len && (memmem(in->s, in->len, "\r\n\r\n", 4) || memmem(in->s, in->len, "\n\n", 2));
+	return in->len &&
+	       (memmem(in->s, in->len, "\r\n\r\n", 4) || memmem(in->s, in->len, "\n\n", 2));
 }
 
 /* Reads what is there; answers once the headers are complete. */

@@ -144,7 +144,8 @@ static void test_scalars(void)
 
 		put64(v, 7);
 		put64(v + 8, 2);
-		check(&m, &e, 1, true, "# HELP scry_a avg() map @a\n# TYPE scry_a gauge\nscry_a 3.5\n",
+		check(&m, &e, 1, true,
+		      "# HELP scry_a avg() map @a\n# TYPE scry_a gauge\nscry_a 3.5\n",
 		      "avg: gauge total / count as a float");
 	}
 	{
@@ -163,7 +164,8 @@ static void test_scalars(void)
 				      .key_size = 8, .value_size = 4 };
 
 		put64(v, 0xfffffffe);
-		check(&m, &e, 1, false, "# HELP scry_i value map @i\n# TYPE scry_i gauge\nscry_i -2\n",
+		check(&m, &e, 1, false,
+		      "# HELP scry_i value map @i\n# TYPE scry_i gauge\nscry_i -2\n",
 		      "int value: gauge, sign-extended");
 	}
 	{
@@ -181,10 +183,12 @@ static void test_keys(void)
 {
 	uint8_t k[3][16], v[3][8];
 	struct out_entry e[3];
-	struct map_info m = { .name = "@x", .key_type = t_pair(), .value_type = ty(TY_COUNT, 8, false),
-			      .key_size = 16, .value_size = 8 };
+	struct map_info m = { .name = "@x", .key_type = t_pair(),
+			      .value_type = ty(TY_COUNT, 8, false), .key_size = 16,
+			      .value_size = 8 };
 	struct map_info ms = { .name = "@y", .key_type = t_str(8),
-			       .value_type = ty(TY_COUNT, 8, false), .key_size = 8, .value_size = 8 };
+			       .value_type = ty(TY_COUNT, 8, false), .key_size = 8,
+			       .value_size = 8 };
 
 	memset(k, 0, sizeof(k));
 	put64(k[0], 2);
@@ -209,7 +213,8 @@ static void test_keys(void)
 	memcpy(k[0], "l1\nl2", 5);
 	e[0].key = k[0];
 	check(&ms, e, 1, true,
-	      "# HELP scry_y count() map @y\n# TYPE scry_y counter\nscry_y_total{key=\"l1\\nl2\"} 10\n",
+	      "# HELP scry_y count() map @y\n# TYPE scry_y counter\n"
+	      "scry_y_total{key=\"l1\\nl2\"} 10\n",
 	      "single key: key label, newline escaped");
 
 	{
@@ -340,7 +345,8 @@ static void test_hist(void)
 		}
 		check(&m, e, 3, true,
 		      "# HELP scry_k hist() map @k\n# TYPE scry_k histogram\n"
-		      "scry_k_bucket{key=\"a\",le=\"0\"} 1\nscry_k_bucket{key=\"a\",le=\"+Inf\"} 1\n"
+		      "scry_k_bucket{key=\"a\",le=\"0\"} 1\n"
+		      "scry_k_bucket{key=\"a\",le=\"+Inf\"} 1\n"
 		      "scry_k_sum{key=\"a\"} 0\nscry_k_count{key=\"a\"} 1\n"
 		      "scry_k_bucket{key=\"b\",le=\"0\"} 1\nscry_k_bucket{key=\"b\",le=\"1\"} 2\n"
 		      "scry_k_bucket{key=\"b\",le=\"+Inf\"} 2\n"
