@@ -44,7 +44,7 @@ void sema_probes(struct sema *s)
 
 	for (struct ast_node *it = s->prog->program.items, *next; it; it = next) {
 		struct ptrvec targets = { 0 };
-		unsigned n_made = 0;
+		unsigned n_made = 0, n_errors = s->d->n_errors;
 
 		next = it->next;
 		it->next = NULL;
@@ -97,6 +97,14 @@ void sema_probes(struct sema *s)
 				*tail = p;
 				tail = &p->next;
 			}
+		}
+		/* every attach point matched nothing (bpftrace's wording) */
+		if (!n_made && s->d->n_errors == n_errors) {
+			if (s->res->cfg.missing_probes == 0)
+				sema_err(s, it->loc, "Probe has no valid attach points.");
+			else if (s->res->cfg.missing_probes == 1)
+				sema_warn(s, it->loc, "Probe has no valid attach points. It is being "
+					  "removed which may cause issues with program behavior.");
 		}
 		order++;
 		ptrvec_fini(&targets);
