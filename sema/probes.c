@@ -2,6 +2,8 @@
  * wildcards becomes one AST_PROBE per concrete target (bodies cloned), each with
  * its probe_info (program name, section, context). begin/end probes are marked
  * so the runtime test-runs them instead of attaching. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_int.h"
@@ -41,6 +43,9 @@ void sema_probes(struct sema *s)
 	uint32_t order = 0;
 	const struct probe_ops *checked[32];
 	unsigned n_checked = 0;
+	/* bpftrace's BPFTRACE_MAX_BPF_PROGS: one program per expanded target */
+	const char *env_max = getenv("BPFTRACE_MAX_BPF_PROGS");
+	size_t n_progs = 0, max_progs = env_max && *env_max ? strtoull(env_max, NULL, 10) : 1024;
 
 	for (struct ast_node *it = s->prog->program.items, *next; it; it = next) {
 		struct ptrvec targets = { 0 };
@@ -81,6 +86,16 @@ void sema_probes(struct sema *s)
 			}
 			if (ops->expand(&s->env, ap, &targets, s->a, s->d) < 0)
 				continue;
+			n_progs += targets.n - before;
+			if (n_progs > max_progs) {
+				sema_err(s, ap->loc, "Your program is trying to generate more than %zu BPF "
+					 "programs, which exceeds the current limit of %zu", n_progs, max_progs);
+				diag_hint(s->d, "You can increase the limit through the "
+					  "BPFTRACE_MAX_BPF_PROGS environment variable.");
+				targets.n = before;
+				max_progs = SIZE_MAX; /* reported once */
+				break;
+			}
 			if (targets.n == before && !ap->attach.has_wildcard) {
 				const char *spec = probe_spec(ap, s->a);
 
