@@ -22,6 +22,7 @@ bool cg_is_scalar(const struct type *t)
 	case TY_TIMESTAMP:
 	case TY_KSTACK:
 	case TY_STRERROR:
+	case TY_CGROUP_PATH:
 		return t->size == 8;
 	default:
 		return false;

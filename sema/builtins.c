@@ -423,6 +423,23 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 
 	if (!strcmp(n->call.name, "getopt"))
 		return getopt_call(s, np);
+	if (!strcmp(n->call.name, "cgroup_path")) {
+		/* the id, printed by user space as the cgroup's path */
+		struct ast_node *c;
+		const struct type *t;
+
+		if (!n->call.args || !(t = sema_expr(s, &n->call.args)) || !sema_ty_is_int(t)) {
+			sema_err(s, n->loc, "cgroup_path() expects an integer cgroup id");
+			return NULL;
+		}
+		c = ast_new(s->cx, AST_CAST, n->loc);
+		c->cast.e = n->call.args;
+		c->cast.e->next = NULL;
+		c->type = sema_ty_simple(s, TY_CGROUP_PATH, 8);
+		c->next = n->next;
+		*np = c;
+		return c->type;
+	}
 	if (!strcmp(n->call.name, "signal_name")) {
 		/* signal_name(N) of a constant: the C library's description */
 		int64_t k;

@@ -402,6 +402,34 @@ static const struct type *struct_fields(struct sema *s, const struct type *t)
 	return t;
 }
 
+/* Field @name of @st, looking into anonymous struct/union members; *off gets
+ * its offset from the start of @st. */
+static const struct type_field *find_field(struct sema *s, const struct type *st, const char *name,
+					   uint32_t *off)
+{
+	for (uint32_t j = 0; j < st->n_fields; j++) {
+		const struct type_field *f = &st->fields[j];
+
+		if (f->name && !strcmp(f->name, name)) {
+			*off = f->offset;
+			return f;
+		}
+	}
+	for (uint32_t j = 0; j < st->n_fields; j++) {
+		const struct type_field *f = &st->fields[j], *r;
+		uint32_t o;
+
+		if (!f->name || f->name[0] || !f->type)
+			continue;
+		r = find_field(s, struct_fields(s, f->type), name, &o);
+		if (r) {
+			*off = f->offset + o;
+			return r;
+		}
+	}
+	return NULL;
+}
+
 static const struct type *field(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np;
@@ -445,21 +473,18 @@ static const struct type *field(struct sema *s, struct ast_node **np)
 		}
 	}
 	/* anonymous struct/union members */
-	for (uint32_t i = 0; i < st->n_fields; i++) {
-		const struct type *ft = st->fields[i].type;
+	{
+		uint32_t o = 0;
+		const struct type_field *af = find_field(s, st, n->field.name, &o);
 
-		if (st->fields[i].name && st->fields[i].name[0])
-			continue;
-		ft = struct_fields(s, ft);
-		for (uint32_t j = 0; j < ft->n_fields; j++)
-			if (ft->fields[j].name && !strcmp(ft->fields[j].name, n->field.name)) {
-				struct type_field *f = arena_alloc(s->a, sizeof(*f));
+		if (af) {
+			struct type_field *f = arena_alloc(s->a, sizeof(*f));
 
-				*f = ft->fields[j];
-				f->offset += st->fields[i].offset;
-				n->field.field = f;
-				return f->type;
-			}
+			*f = *af;
+			f->offset = o;
+			n->field.field = f;
+			return f->type;
+		}
 	}
 	if (st->kind == TY_STRUCT && n->field.e->kind == AST_CALL && n->field.e->call.info &&
 	    n->field.e->call.info->fn == BI_ARGS)
@@ -838,17 +863,24 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 
 		if (n->offsetof_.typ->kind == AST_TYPE)
 			st = sema_ty_resolve(s, n->offsetof_.typ);
+		else if (n->offsetof_.typ->kind == AST_IDENT &&
+			 (st = sema_btf_type(s, n->offsetof_.typ->ident.name)))
+			; /* a kernel type name */
 		else
 			st = sema_expr(s, &n->offsetof_.typ);
 		for (uint32_t i = 0; st && i < n->offsetof_.n_fields; i++) {
 			const struct type *fs = struct_fields(s, st);
 			const struct type *next = NULL;
 
-			for (uint32_t j = 0; j < fs->n_fields; j++)
-				if (fs->fields[j].name && !strcmp(fs->fields[j].name, n->offsetof_.fields[i])) {
-					off += fs->fields[j].offset;
-					next = fs->fields[j].type;
+			{
+				uint32_t o = 0;
+				const struct type_field *f = find_field(s, fs, n->offsetof_.fields[i], &o);
+
+				if (f) {
+					off += o;
+					next = f->type;
 				}
+			}
 			if (!next) {
 				sema_err(s, n->loc, "'%s' has no field named '%s'", sema_ty_name(s, fs),
 					 n->offsetof_.fields[i]);
@@ -1100,6 +1132,22 @@ static void stmt(struct sema *s, struct ast_node **np)
 		break;
 	}
 	case AST_ASSIGN:
+		if (n->assign.lhs->kind == AST_MAP && n->assign.rhs->kind == AST_BLOCK_EXPR &&
+		    n->assign.rhs->block.expr && is_agg_call(n->assign.rhs->block.expr)) {
+			/* @m = { stmts; agg(x) }  ->  { stmts; @m = agg(x) } */
+			struct ast_node *be = n->assign.rhs, *a = ast_new(s->cx, AST_ASSIGN, n->loc);
+
+			a->assign.lhs = n->assign.lhs;
+			a->assign.rhs = be->block.expr;
+			a->assign.op = n->assign.op;
+			ast_append(&be->block.stmts, a);
+			be->block.expr = NULL;
+			be->kind = AST_BLOCK;
+			be->next = n->next;
+			*np = be;
+			block(s, be);
+			break;
+		}
 		assign(s, n);
 		break;
 	case AST_LET:
