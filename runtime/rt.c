@@ -453,7 +453,14 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 	if (!prog || !pi->target || !pi->target->ops || !pi->target->ops->attach) {
 		err = -ENOENT;
 	} else {
-		err = pi->target->ops->attach(prog, pi->target, &rt->links);
+		struct probe_target t = *pi->target;
+
+		/* -c: as bpftrace, every probe gets the child's pid when it has
+		 * none (-p); the types that filter by process use it (uprobes,
+		 * usdt, profile, software, watchpoints), the others ignore it */
+		if (rt->o->child && t.pid <= 0)
+			t.pid = rt_child_pid(rt->o->child);
+		err = t.ops->attach(prog, &t, &rt->links);
 		if (!err && rt->links.n == before)
 			err = -ENOENT; /* nothing attached: never succeed silently */
 	}
