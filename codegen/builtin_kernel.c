@@ -39,3 +39,19 @@ LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n)
 	cg_error(g, n->loc, "retval is not available here");
 	return LLVMConstInt(cg_ltype(g, n->type), 0, 0);
 }
+
+LLVMValueRef cg_kernel_args(struct cg *g, const struct type *rec)
+{
+	LLVMValueRef tmp = cg_tmp(g, rec->size ? rec->size : 8, "args");
+
+	/* slot by slot: the optimizer drops the copies nobody reads */
+	for (uint32_t off = 0; off + 8 <= rec->size; off += 8) {
+		LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->ctxp, off), "");
+		LLVMValueRef st;
+
+		LLVMSetAlignment(v, 8);
+		st = LLVMBuildStore(g->b, v, cg_gep(g, tmp, off));
+		LLVMSetAlignment(st, 8);
+	}
+	return tmp;
+}

@@ -79,6 +79,9 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 			return LLVMBuildPtrToInt(g->b, g->ctxp, g->i64, "");
 		if (pc && pc->kind == PCTX_PT_REGS && n->type && n->type->kind == TY_RECORD)
 			return cg_uprobe_args(g, n->type);
+		if (pc && (pc->kind == PCTX_TRAMPOLINE || pc->kind == PCTX_RAW_TP) && n->type &&
+		    n->type->kind == TY_RECORD && n->type->is_ctx)
+			return cg_kernel_args(g, n->type);
 		return g->ctxp;
 	case BI_ARG:
 		if (pc && pc->n_usdt_sites)

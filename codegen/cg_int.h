@@ -167,6 +167,9 @@ LLVMValueRef cg_ctx_slot(struct cg *g, const struct type *t, uint32_t off);
 bool cg_ctx_slot_field(const struct type *rec, const struct type_field *f);
 /* fexit `retval`: the "retval" slot of the probe's args record. */
 LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n);
+/* fentry/fexit/raw tracepoint `args` as a value: the context slots of
+ * record @rec copied to the stack (a pointer to the copy). */
+LLVMValueRef cg_kernel_args(struct cg *g, const struct type *rec);
 
 /* ---- loops over maps (stmt.c) ---- */
 void cg_for_map(struct cg *g, struct ast_node *n);
