@@ -96,7 +96,7 @@ void sema_probes(struct sema *s)
 				max_progs = SIZE_MAX; /* reported once */
 				break;
 			}
-			if (targets.n == before && !ap->attach.has_wildcard) {
+			if (targets.n == before && !probe_expands_wildcard(ops, ap)) {
 				const char *spec = probe_spec(ap, s->a);
 
 				if (s->res->cfg.missing_probes == 0)
