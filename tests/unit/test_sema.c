@@ -66,7 +66,7 @@ static void ok_prog(const char *text)
 	struct run r;
 
 	run_prog(&r, text);
-	ok(r.rc == 0, "accepted: %s", text);
+	ok(r.rc == 0, "accepted: %.*s", (int)strcspn(text, "\n"), text);
 	if (r.rc)
 		printf("# %s", r.errs ? r.errs : "");
 	run_fini(&r);
@@ -78,7 +78,8 @@ static void err_prog(const char *text, const char *want)
 	struct run r;
 
 	run_prog(&r, text);
-	ok(r.rc != 0 && r.errs && strstr(r.errs, want), "rejected with '%s': %s", want, text);
+	ok(r.rc != 0 && r.errs && strstr(r.errs, want), "rejected with '%s': %.*s", want,
+	   (int)strcspn(text, "\n"), text);
 	if (!(r.errs && strstr(r.errs, want)))
 		printf("# got: %s\n", r.errs ? r.errs : "(nothing)");
 	run_fini(&r);
