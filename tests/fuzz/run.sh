@@ -4,7 +4,7 @@
 # Seeds: tests/fuzz/corpus (kept, minimized) and the parse corpus tests/corpus.
 # New inputs go to $OUT/new/; crashes to $OUT/crash-* (OUT: /tmp/scry-fuzz). Merge the
 # interesting ones back, keeping the corpus small:
-#   /tmp/scry-fuzz/fuzz_parse -merge=1 tests/fuzz/corpus /tmp/scry-fuzz/new
+#   /tmp/scry-fuzz/fuzz_parse -merge=1 -max_len=160 -use_counters=0 tests/fuzz/corpus /tmp/scry-fuzz/new
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MIN=${1:-10}
