@@ -793,6 +793,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct pstate *ps)
 				if (expected[i] == YYTRANSLATE(closers[k]))
 					shown[n_shown++] = expected[i];
 	}
+	if (n == 1 && expected[0] == YYTRANSLATE(TOK_MAP) && tok == YYTRANSLATE(TOK_VAR)) {
+		diag_error(ps->cx->diag, L(*yypcontext_location(ctx)),
+			   "syntax: root-level let statements need to be map declarations, e.g. "
+			   "let @a = hash(2);");
+		return 0;
+	}
 	sbuf_puts(&b, "syntax: unexpected ");
 	put_symbol(&b, yysymbol_name(tok));
 	for (int i = 0; i < n_shown; i++) {
