@@ -36,13 +36,58 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted "vmlinux:<func>" of traceable BTF functions. */
+/* The split BTF of kernel module @mod (<dir of btf_path>/<mod>) on top of
+ * the vmlinux BTF @base; NULL if there is none. */
+static struct btf *fe_mod_btf(const struct probe_env *env, const char *mod, const struct btf *base)
+{
+	const char *slash = env->btf_path ? strrchr(env->btf_path, '/') : NULL;
+	struct btf *b;
+	char *path;
+
+	if (!slash || !base || strchr(mod, '/') || strcmp(mod, "vmlinux") == 0)
+		return NULL;
+	path = xasprintf("%.*s/%s", (int)(slash - env->btf_path), env->btf_path, mod);
+	b = btf__parse_split(path, (struct btf *)base);
+	free(path);
+	if (!b || libbpf_get_error(b))
+		return NULL;
+	return b;
+}
+
+/* Appends "<mod>:<func>" for the FUNCs of @btf with ids from @first that are
+ * traceable (in @traceable unless @all) and not blocked. */
+static void fe_funcs(const struct btf *btf, uint32_t first, const char *mod,
+		     const struct strvec *traceable, bool all, const struct strvec *blacklist,
+		     struct strvec *raw)
+{
+	for (uint32_t id = first, n = btf__type_cnt(btf); id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+		char *key;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (probe_kernel_func_blocked(mod, name, blacklist))
+			continue;
+		key = xasprintf("%s:%s", mod, name);
+		if (!all && !bsearch(&key, traceable->v, traceable->n, sizeof(char *), cmp_strp)) {
+			free(key);
+			continue;
+		}
+		strvec_push_owned(raw, key);
+	}
+}
+
+/* Sorted "<module>:<func>" of traceable BTF functions of vmlinux and of the
+ * loaded modules (module BTF next to the vmlinux BTF). */
 static void fe_all(const struct probe_env *env, const struct btf *btf, struct strvec *out)
 {
-	struct strvec traceable = { 0 };
+	struct strvec traceable = { 0 }, mods = { 0 };
 	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
 	FILE *f = fopen(path, "r");
 	struct strvec raw = { 0 }, blacklist = { 0 };
+	const char *slash = env->btf_path ? strrchr(env->btf_path, '/') : NULL;
 
 	free(path);
 	probe_kernel_blacklist(env, &blacklist);
@@ -52,11 +97,15 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 		ssize_t n;
 
 		while ((n = getline(&line, &cap, f)) > 0) {
-			char *sp = strpbrk(line, " \n");
+			char *sp = strpbrk(line, " \n"), *mod = NULL, *end;
 
+			if (sp && *sp == ' ' && (mod = strchr(sp + 1, '[')) && (end = strchr(++mod, ']')))
+				*end = 0;
+			else
+				mod = NULL;
 			if (sp)
 				*sp = 0;
-			strvec_push(&traceable, line);
+			strvec_push_owned(&traceable, xasprintf("%s:%s", mod ? mod : "vmlinux", line));
 		}
 		free(line);
 		fclose(f);
@@ -64,18 +113,20 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 	}
 	if (!btf)
 		goto done;
-	for (uint32_t id = 1, n = btf__type_cnt(btf); id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name;
+	fe_funcs(btf, 1, "vmlinux", &traceable, !f, &blacklist, &raw);
+	if (slash) {
+		char *dir = xasprintf("%.*s", (int)(slash - env->btf_path), env->btf_path);
 
-		if (!btf_is_func(t))
+		probe_dir_names(dir, NULL, false, &mods);
+		free(dir);
+	}
+	for (size_t i = 0; i < mods.n; i++) {
+		struct btf *mb = fe_mod_btf(env, mods.v[i], btf);
+
+		if (!mb)
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (f && !bsearch(&name, traceable.v, traceable.n, sizeof(char *), cmp_strp))
-			continue;
-		if (probe_kernel_func_blocked("vmlinux", name, &blacklist))
-			continue;
-		strvec_push_owned(&raw, xasprintf("vmlinux:%s", name));
+		fe_funcs(mb, btf__type_cnt(btf), mods.v[i], &traceable, !f, &blacklist, &raw);
+		btf__free(mb);
 	}
 	strvec_sort(&raw);
 	for (size_t i = 0; i < raw.n; i++) {
@@ -87,12 +138,13 @@ static void fe_all(const struct probe_env *env, const struct btf *btf, struct st
 	}
 	free(raw.v);
 done:
+	strvec_fini(&mods);
 	strvec_fini(&blacklist);
 	strvec_fini(&traceable);
 }
 
 static const struct type *fe_record(const struct btf *btf, const char *func, bool is_ret,
-				    struct arena *a);
+				    struct arena *a, uint32_t n_base);
 
 int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
@@ -101,7 +153,8 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 	const char *mod = "*", *func;
 	bool is_ret = strcmp(ops->name, "fexit") == 0, owned;
 	struct strvec all = { 0 };
-	struct btf *btf;
+	struct btf *btf, *mb = NULL;
+	const char *cur_mod = NULL;
 
 	if (ap->attach.n_parts == 2) {
 		mod = ap->attach.parts[0];
@@ -123,18 +176,22 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 	if (!btf)
 		return 0;
 	if (!probe_has_wildcard(func) && !probe_has_wildcard(mod)) {
-		if (strcmp(mod, "vmlinux") == 0 &&
-		    btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
+		struct btf *mb = strcmp(mod, "vmlinux") == 0 ? NULL : fe_mod_btf(env, mod, btf);
+		const struct btf *fb = mb ? mb : btf;
+		int32_t id = btf__find_by_name_kind(fb, func, BTF_KIND_FUNC);
+
+		if ((mb || strcmp(mod, "vmlinux") == 0) && id > 0 &&
+		    (!mb || (uint32_t)id >= btf__type_cnt(btf))) {
 			struct probe_target *t;
 
 			t = probe_target_new(a, ops, func, func,
-					     arena_printf(a, "%s:vmlinux:%s", ops->name, func));
-
-			t->path = "vmlinux";
+					     arena_printf(a, "%s:%s:%s", ops->name, mod, func));
+			t->path = str_intern0(a, mod);
 			t->is_ret = is_ret;
-			t->priv = fe_record(btf, func, is_ret, a);
+			t->priv = fe_record(fb, func, is_ret, a, btf__type_cnt(btf));
 			ptrvec_push(out, t);
 		}
+		btf__free(mb);
 		goto out;
 	}
 	fe_all(env, btf, &all);
@@ -149,11 +206,19 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 
 			t->path = str_intern0(a, all.v[i]);
 			t->is_ret = is_ret;
-			t->priv = fe_record(btf, colon + 1, is_ret, a);
+			if (strcmp(all.v[i], "vmlinux") != 0 &&
+			    (!cur_mod || strcmp(cur_mod, all.v[i]) != 0)) {
+				btf__free(mb);
+				mb = fe_mod_btf(env, all.v[i], btf);
+				cur_mod = t->path;
+			}
+			t->priv = fe_record(strcmp(all.v[i], "vmlinux") == 0 || !mb ? btf : mb,
+					    colon + 1, is_ret, a, btf__type_cnt(btf));
 			ptrvec_push(out, t);
 		}
 		*colon = ':';
 	}
+	btf__free(mb);
 	strvec_fini(&all);
 out:
 	if (owned)
@@ -166,9 +231,26 @@ const char *probe_fentry_section(const struct probe_target *t, struct arena *a)
 	return arena_printf(a, "%s/%s", t->is_ret ? "fexit" : "fentry", t->target);
 }
 
-/* The typed argument record (+ retval for fexit) of kernel function @func. */
+/* Types of a module's own BTF (ids from @n_base on) cannot be looked up in
+ * the vmlinux BTF that sema resolves struct members from: they keep their
+ * name and lose the id. */
+static void fe_drop_module_ids(const struct type *ct, uint32_t n_base, unsigned depth)
+{
+	struct type *t = (struct type *)ct;
+
+	if (!t || depth > 8)
+		return;
+	if (t->btf_id > 0 && (uint32_t)t->btf_id >= n_base)
+		t->btf_id = 0;
+	fe_drop_module_ids(t->elem, n_base, depth + 1);
+	for (uint32_t i = 0; i < t->n_fields; i++)
+		fe_drop_module_ids(t->fields[i].type, n_base, depth + 1);
+}
+
+/* The typed argument record (+ retval for fexit) of kernel function @func;
+ * @btf may be a module's split BTF over the @n_base types of vmlinux. */
 static const struct type *fe_record(const struct btf *btf, const char *func, bool is_ret,
-				    struct arena *a)
+				    struct arena *a, uint32_t n_base)
 {
 	int32_t id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
 	const struct btf_type *proto;
@@ -214,6 +296,8 @@ static const struct type *fe_record(const struct btf *btf, const char *func, boo
 		f->type = probe_type_from_btf(a, btf, (int32_t)proto->type);
 		f->offset = slot * 8;
 	}
+	if (n_base && btf__type_cnt(btf) > n_base)
+		fe_drop_module_ids(rec, n_base, 0);
 	return rec;
 }
 
@@ -228,7 +312,7 @@ static int fe_context(const struct probe_env *env, const struct probe_target *t,
 		bool owned;
 		struct btf *btf = fe_btf(env, &owned);
 
-		rec = fe_record(btf, t->target, t->is_ret, a);
+		rec = fe_record(btf, t->target, t->is_ret, a, 0);
 		if (owned)
 			btf__free(btf);
 	}
@@ -255,7 +339,9 @@ int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, 
 		      bool verbose, FILE *out)
 {
 	struct strvec all = { 0 };
-	struct btf *btf;
+	struct btf *btf, *mb = NULL;
+	const struct btf *fb;
+	char *cur_mod = NULL;
 	bool owned;
 	char *g;
 
@@ -267,17 +353,30 @@ int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, 
 	for (size_t i = 0; i < all.n; i++) {
 		const char *func = strchr(all.v[i], ':') + 1;
 		int32_t id;
+		int modlen;
 
 		if (!probe_glob_match(g, all.v[i]))
 			continue;
 		fprintf(out, "%s:%s\n", ops->name, all.v[i]);
 		if (!verbose || !btf)
 			continue;
-		id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+		modlen = (int)(func - 1 - all.v[i]);
+		if (strncmp(all.v[i], "vmlinux:", 8) != 0 &&
+		    (!cur_mod || (int)strlen(cur_mod) != modlen ||
+		     strncmp(cur_mod, all.v[i], (size_t)modlen) != 0)) {
+			free(cur_mod);
+			btf__free(mb);
+			cur_mod = xasprintf("%.*s", modlen, all.v[i]);
+			mb = fe_mod_btf(env, cur_mod, btf);
+		}
+		fb = strncmp(all.v[i], "vmlinux:", 8) != 0 && mb ? mb : btf;
+		id = btf__find_by_name_kind(fb, func, BTF_KIND_FUNC);
 		if (id > 0)
-			probe_print_btf_params(out, btf, (int32_t)btf__type_by_id(btf, id)->type, 0,
+			probe_print_btf_params(out, fb, (int32_t)btf__type_by_id(fb, id)->type, 0,
 					       strcmp(ops->name, "fexit") == 0);
 	}
+	free(cur_mod);
+	btf__free(mb);
 	strvec_fini(&all);
 	free(g);
 	if (owned)

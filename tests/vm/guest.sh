@@ -59,12 +59,26 @@ else
 	echo "SKIP kprobe-module: no overlay or 9p module loaded"
 fi
 
+# fentry on a module function (module BTF), typed from the module's BTF
+if [ "$mod" = overlay ] && [ -e /sys/kernel/btf/overlay ]; then
+	t fentry-module "^@\[fentry:overlay:ovl_read_iter, 0\]: [1-9]" \
+		-e 'fentry:overlay:ovl_read_iter /comm == "cat"/ { @[probe, args.iocb->ki_pos] = count(); }' \
+		-c "cat /etc/hostname"
+	t fexit-module-retval "^@\[fexit:overlay:ovl_read_iter\]: [1-9]" \
+		-e 'fexit:ovl_read_iter /comm == "cat" && retval >= 0/ { @[probe] = count(); }' -c "cat /etc/hostname"
+	t list-fentry-module "^    struct kiocb \* iocb$" -lv 'fentry:overlay:ovl_read_iter'
+else
+	echo "SKIP fentry-module: no overlay module BTF"
+fi
+
 # fentry / fexit with BTF-typed args and retval
 t fentry-args "^@\[7\]: $N$" \
 	-e 'fentry:vfs_read /comm == "dd"/ { @[args.count] = count(); }' -c "$DD"
 t kfunc-deref "^@\[scry-vm.dat\]: $N$" \
 	-e 'kfunc:vfs_read /comm == "dd" && args.count == 7/ { @[str(args.file->f_path.dentry->d_name.name)] = count(); }' \
 	-c "$DD"
+t fentry-print-args "^\{ \.file = 0x[0-9a-f]+, \.buf = 0x[0-9a-f]+, \.count = 7, \.pos = 0x[0-9a-f]+ \}$" \
+	-e 'fentry:vfs_read /comm == "dd" && args.count == 7/ { print(args); exit(); }' -c "$DD"
 t fexit-retval "^@\[7\]: $N$" \
 	-e 'fexit:vfs_read /comm == "dd"/ { @[retval] = count(); }' -c "$DD"
 t kretfunc-probe "^@\[fexit:vmlinux:vfs_read, vfs_read\]: [1-9]" \
