@@ -54,8 +54,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "-d types";
 	if (o->helper_errors)
 		return "-k";
-	if (o->probe_filter)
-		return "--probe-filter";
 	return NULL;
 }
 
