@@ -20,6 +20,13 @@
 %define parse.error custom
 %define parse.lac full
 %locations
+%initial-action {
+	/* the start of the source: an empty range before line 1, column 1 */
+	@$.off = @$.end = 0;
+	@$.line = @$.end_line = 1;
+	@$.col = 1;
+	@$.end_col = 0;
+}
 %expect 0
 %param {struct pstate *ps}
 
