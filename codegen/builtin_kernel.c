@@ -42,16 +42,21 @@ LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n)
 
 LLVMValueRef cg_kernel_args(struct cg *g, const struct type *rec)
 {
-	LLVMValueRef tmp = cg_tmp(g, rec->size ? rec->size : 8, "args");
+	uint32_t size = rec->size ? rec->size : 8;
+	LLVMValueRef tmp = cg_tmp(g, size, "args");
 
-	/* slot by slot: the optimizer drops the copies nobody reads */
-	for (uint32_t off = 0; off + 8 <= rec->size; off += 8) {
-		LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->ctxp, off), "");
-		LLVMValueRef st;
-
-		LLVMSetAlignment(v, 8);
-		st = LLVMBuildStore(g->b, v, cg_gep(g, tmp, off));
-		LLVMSetAlignment(st, 8);
-	}
+	/* a helper copy: loaded slots holding BTF pointers would reach the
+	 * verifier through the byte shifts of unaligned stores (pointer
+	 * arithmetic it refuses) */
+	cg_probe_read(g, tmp, size, LLVMBuildPtrToInt(g->b, g->ctxp, g->i64, ""), MEM_KERNEL);
 	return tmp;
+}
+
+bool cg_is_ctx_args(struct cg *g, const struct ast_node *e)
+{
+	const struct probe_ctx *pc = g->probe ? g->probe->ctx : NULL;
+
+	return pc && (pc->kind == PCTX_TRAMPOLINE || pc->kind == PCTX_RAW_TP) &&
+	       e->kind == AST_CALL && e->call.info && e->call.info->fn == BI_ARGS &&
+	       e->call.info->n != 1 && e->type && e->type->kind == TY_RECORD && e->type->is_ctx;
 }

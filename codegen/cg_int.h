@@ -170,6 +170,8 @@ LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n);
 /* fentry/fexit/raw tracepoint `args` as a value: the context slots of
  * record @rec copied to the stack (a pointer to the copy). */
 LLVMValueRef cg_kernel_args(struct cg *g, const struct type *rec);
+/* True if @e is that `args` (whose scalar fields cg_ctx_slot() reads). */
+bool cg_is_ctx_args(struct cg *g, const struct ast_node *e);
 
 /* ---- loops over maps (stmt.c) ---- */
 void cg_for_map(struct cg *g, struct ast_node *n);

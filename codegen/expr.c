@@ -587,10 +587,11 @@ static LLVMValueRef field(struct cg *g, struct ast_node *n)
 	LLVMValueRef a;
 
 	if (bt->kind == TY_RECORD || bt->kind == TY_TUPLE) {
-		LLVMValueRef base = cg_expr(g, n->field.e);
+		LLVMValueRef base;
 
-		if (base == g->ctxp && cg_ctx_slot_field(bt, f))
+		if (cg_ctx_slot_field(bt, f) && cg_is_ctx_args(g, n->field.e))
 			return cg_ctx_slot(g, n->type, f->offset);
+		base = cg_expr(g, n->field.e);
 
 		return cg_load(g, n->type, cg_gep(g, base, f->offset));
 	}
