@@ -53,7 +53,9 @@ void cg_store(struct cg *g, const struct type *t, LLVMValueRef v, LLVMValueRef p
 		if (t->kind == TY_BOOL)
 			v = LLVMBuildZExt(g->b, v, g->i8, "");
 		st = LLVMBuildStore(g->b, v, p);
-		LLVMSetAlignment(st, 1);
+		/* storage layouts align scalars naturally; byte-wise stores of a
+		 * pointer value would be rejected by the verifier */
+		LLVMSetAlignment(st, t->size >= 8 ? 8 : t->size ? t->size : 1);
 		return;
 	}
 	cg_memcpy(g, p, v, t->size);
