@@ -31,6 +31,7 @@
 #include "probes/udwarf.h"
 #include "probes/uelf.h"
 #include "probes/utargets.h"
+#include "probes/x86_insn.h"
 
 /* What expand computed for one uprobe target (probe_target.priv). */
 struct uprobe_priv {
@@ -131,6 +132,58 @@ static void up_file_error(struct diag *d, const struct ast_node *ap, const char 
 			   kind, bin);
 }
 
+#define UPROBE_UNSAFE_HINT                                                                 \
+	"Use --unsafe to force attachment. WARNING: This option could lead to data "       \
+	"corruption in the target process."
+
+/* bpftrace's check that @off bytes into @sym starts an instruction: an
+ * error in safe mode, a warning with --unsafe. 0 or -EINVAL. */
+static int up_check_alignment(const struct probe_ops *ops, const struct probe_env *env,
+			      const struct ast_node *ap, const struct uelf *e,
+			      const struct uelf_sym *sym, const char *file, uint64_t off,
+			      struct diag *d)
+{
+	uint64_t foff;
+	uint8_t *code = NULL;
+	size_t want = (size_t)off + 16, got = 0;
+	FILE *f = NULL;
+	int r = -EINVAL;
+
+	if (off == 0)
+		return 0;
+	if (e->e_machine == EM_X86_64 && !uelf_vaddr_to_offset(e, sym->addr, &foff) &&
+	    (f = fopen(e->attach_path, "rb")) && !fseeko(f, (off_t)foff, SEEK_SET)) {
+		code = xmalloc(want);
+		got = fread(code, 1, want, f);
+		r = x86_insn_boundary(code, got, (size_t)off);
+	}
+	if (f)
+		fclose(f);
+	free(code);
+	if (r == 0)
+		return 0;
+	if (r == -EILSEQ) {
+		if (!env->unsafe) {
+			diag_plain_error(d, "Could not add %s into middle of instruction: %s:%s+%llu\n"
+					    UPROBE_UNSAFE_HINT, ops->name, file, sym->name,
+					 (unsigned long long)off);
+			return -EINVAL;
+		}
+		diag_warning(d, ap->loc, "Unsafe %s in the middle of the instruction: %s:%s+%llu",
+			     ops->name, file, sym->name, (unsigned long long)off);
+		return 0;
+	}
+	if (!env->unsafe) {
+		diag_plain_error(d, "Failed to check if %s is in proper place: %s:%s+%llu\n"
+				    UPROBE_UNSAFE_HINT, ops->name, file, sym->name,
+				 (unsigned long long)off);
+		return -EINVAL;
+	}
+	diag_warning(d, ap->loc, "Unchecked %s: %s:%s+%llu", ops->name, file, sym->name,
+		     (unsigned long long)off);
+	return 0;
+}
+
 /* One function, function+offset or address of one file. */
 static int up_expand_one(const struct probe_ops *ops, const struct probe_env *env,
 			 const struct ast_node *ap, const char *file, const char *spec,
@@ -175,6 +228,17 @@ static int up_expand_one(const struct probe_ops *ops, const struct probe_env *en
 			err = -EINVAL;
 			goto out;
 		}
+		if (sym && sym->size && addr - sym->addr >= sym->size) {
+			diag_plain_error(d, "Offset outside the function bounds ('%s' size is %llu)",
+					 sym->name, (unsigned long long)sym->size);
+			err = -ERANGE;
+			goto out;
+		}
+		if (sym) {
+			err = up_check_alignment(ops, env, ap, e, sym, file, addr - sym->addr, d);
+			if (err)
+				goto out;
+		}
 		ptrvec_push(out, up_new(ops, env, a, file, e->attach_path, sym ? sym->name : "",
 					arena_printf(a, "0x%llx", (unsigned long long)addr),
 					file_off));
@@ -194,9 +258,7 @@ static int up_expand_one(const struct probe_ops *ops, const struct probe_env *en
 	}
 	if (sym->size == 0 && !env->unsafe) {
 		diag_plain_error(d, "Could not determine boundary for %s (symbol has size 0).\n"
-				    "Use --unsafe to force attachment. WARNING: This option could "
-				    "lead to data corruption in the target process.",
-				 sym->name);
+				    UPROBE_UNSAFE_HINT, sym->name);
 		err = -EINVAL;
 		goto out;
 	}
@@ -206,6 +268,9 @@ static int up_expand_one(const struct probe_ops *ops, const struct probe_env *en
 		err = -ERANGE;
 		goto out;
 	}
+	err = up_check_alignment(ops, env, ap, e, sym, file, off, d);
+	if (err)
+		goto out;
 	if (uelf_vaddr_to_offset(e, sym->addr + off, &file_off)) {
 		diag_plain_error(d, "Could not resolve symbol: %s:%s", file, name);
 		err = -EFAULT;
