@@ -133,6 +133,33 @@ static int kp_traceable(const struct probe_env *env, bool with_module, struct st
 	return 0;
 }
 
+/* probe_target.priv of `kprobe:<address>` targets (offset is the address) */
+static const char kp_addr_marker;
+
+/* The name of the kernel text symbol that contains @addr (kallsyms), or NULL. */
+static const char *kp_symbol_at(const struct probe_env *env, uint64_t addr, struct arena *a)
+{
+	FILE *f = env->kallsyms ? fopen(env->kallsyms, "r") : NULL;
+	char line[512], best[256] = "";
+	uint64_t best_addr = 0;
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long sa;
+		char kind, name[256];
+
+		if (sscanf(line, "%llx %c %255s", &sa, &kind, name) != 3)
+			continue;
+		if ((kind != 't' && kind != 'T') || sa > addr || sa < best_addr)
+			continue;
+		best_addr = sa;
+		snprintf(best, sizeof(best), "%s", name);
+	}
+	fclose(f);
+	return *best && best_addr ? arena_strndup(a, best, strlen(best)) : NULL;
+}
+
 /* True if @func (of module @mod, NULL = any) is in the traceable list, or
  * when that list cannot be read (then attaching decides). */
 static bool kp_is_traceable(const struct probe_env *env, const char *mod, const char *func)
@@ -193,10 +220,32 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		diag_error(d, ap->loc, "kprobes should be attached to a function or an address");
 		return -EINVAL;
 	}
+	if (!mod && !plus && *func >= '0' && *func <= '9') {
+		uint64_t addr;
+
+		if (probe_parse_uint(func, &addr, &why) == 0) {
+			const char *sym;
+
+			/* the kernel checks the address; bpftrace asks for --unsafe */
+			if (!env->unsafe) {
+				diag_error(d, ap->loc, "Probing by address requires --unsafe");
+				return -EINVAL;
+			}
+			sym = kp_symbol_at(env, addr, a);
+			t = probe_target_new(a, ops, func, sym ? sym : func,
+					     arena_printf(a, "%s:%s", ops->name, func));
+			t->offset = addr;
+			t->is_ret = is_ret;
+			t->priv = &kp_addr_marker;
+			ptrvec_push(out, t);
+			return 0;
+		}
+	}
 	if (!probe_has_wildcard(func) && !(mod && probe_has_wildcard(mod))) {
 		const char *name = mod ? arena_printf(a, "%s:%s", mod, func) : func;
 
-		if (!kp_is_traceable(env, mod, func)) {
+		/* --unsafe attaches to what the traceable list leaves out, as bpftrace */
+		if (!env->unsafe && !kp_is_traceable(env, mod, func)) {
 			diag_warning(d, ap->loc,
 				     "%s is not traceable (either non-existing, inlined, or marked as "
 				     "\"notrace\"); attaching to it will likely fail", func);
@@ -262,7 +311,9 @@ int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 
 	opts.retprobe = t->is_ret;
 	opts.offset = t->offset;
-	link = bpf_program__attach_kprobe_opts(prog, t->target, &opts);
+	/* an address probe: no symbol, the offset is the address */
+	link = bpf_program__attach_kprobe_opts(prog, t->priv == &kp_addr_marker ? NULL : t->target,
+					       &opts);
 	if (!link)
 		return errno ? -errno : -EINVAL;
 	ptrvec_push(links, link);

@@ -39,6 +39,11 @@ t kretprobe-retval "^@\[7\]: $N$" \
 t kretprobe-func "^@\[vfs_read\]: [1-9]" \
 	-e 'kr:vfs_read /comm == "dd"/ { @[func] = count(); }' -c "$DD"
 
+# an address (kallsyms), with --unsafe
+addr=$(awk '$3 == "vfs_read" && ($2 == "T" || $2 == "t") { print $1; exit }' /proc/kallsyms)
+t kprobe-address "^@\[vfs_read, kprobe:0x$addr\]: $N$" --unsafe \
+	-e "kprobe:0x$addr /comm == \"dd\" && arg2 == 7/ { @[func, probe] = count(); }" -c "$DD"
+
 # wildcards over available_filter_functions
 t kprobe-wildcard "^@\[kprobe:vfs_read\]: [1-9]" \
 	-e 'kprobe:vfs_rea* /comm == "dd"/ { @[probe] = count(); }' -c "$DD"
