@@ -346,6 +346,111 @@ out:
 	return err;
 }
 
+/* The C++ runtime's demangler, when the program links libstdc++ (the LLVM
+ * libraries bring it in); NULL otherwise, and cpp: names match as written. */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status)
+	__attribute__((weak));
+
+/* "ns::f(int)" or NULL (malloc'd); "ns::f" when @strip_params. */
+static char *up_demangle(const char *name, bool strip_params)
+{
+	char *dm;
+	int status = -1;
+
+	if (!__cxa_demangle || strncmp(name, "_Z", 2) != 0)
+		return NULL;
+	dm = __cxa_demangle(name, NULL, NULL, &status);
+	if (!dm || status != 0) {
+		free(dm);
+		return NULL;
+	}
+	if (strip_params) {
+		/* cut the outermost parameter list: the last '(' balancing the last ')' */
+		int depth = 0;
+
+		for (ssize_t i = (ssize_t)strlen(dm) - 1; i >= 0; i--) {
+			if (dm[i] == ')') {
+				depth++;
+			} else if (dm[i] == '(' && --depth == 0) {
+				dm[i] = 0;
+				break;
+			}
+		}
+	}
+	return dm;
+}
+
+/* bpftrace's cpp: matching: the symbol as written, or its demangled name
+ * without parameters (with them when the pattern has a '('). */
+static bool up_cpp_match(const char *pattern, const char *name)
+{
+	char *dm;
+	bool m;
+
+	if (uelf_glob_match(pattern, name))
+		return true;
+	dm = up_demangle(name, !strchr(pattern, '('));
+	m = dm && uelf_glob_match(pattern, dm);
+	free(dm);
+	return m;
+}
+
+/* uprobe:<bin>:cpp:<pattern>: every function of the files of @bin whose
+ * name matches (up_cpp_match()). */
+static int up_expand_cpp(const struct probe_ops *ops, const struct probe_env *env,
+			 const struct ast_node *ap, const char *bin, const char *pattern,
+			 struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	struct strvec files = { 0 };
+	pid_t pid = uprobe_pid(env);
+	int n, err = 0;
+
+	n = !*bin && pid > 0 ? libpath_mapped_files(pid, &files) : libpath_expand(bin, pid, &files);
+	if (n < 0) {
+		if (*bin && !probe_has_wildcard(bin)) {
+			up_file_error(d, ap, "uprobe", bin, n);
+			return n;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < files.n && !err; i++) {
+		struct strvec names = { 0 };
+		struct uelf *e = NULL;
+
+		err = uelf_open(files.v[i], &e);
+		if (err) {
+			if (files.n == 1 && *bin && !probe_has_wildcard(bin)) {
+				up_file_error(d, ap, "uprobe", bin, err);
+				break;
+			}
+			err = 0;
+			continue;
+		}
+		uelf_match_funcs(e, NULL, &names);
+		uelf_free(e);
+		for (size_t k = 0; k < names.n && !err; k++) {
+			size_t first = out->n;
+
+			if (!up_cpp_match(pattern, names.v[k]))
+				continue;
+			err = up_expand_one(ops, env, ap, files.v[i], names.v[k], out, a, d);
+			for (size_t j = first; j < out->n; j++) {
+				struct probe_target *t = out->v[j];
+				char *dm = up_demangle(names.v[k], true);
+
+				if (dm) {
+					t->func = arena_strdup(a, dm);
+					free(dm);
+				}
+				t->full = arena_printf(a, "%s:%s:cpp:%s", ops->name, files.v[i], t->func);
+			}
+		}
+		strvec_fini(&names);
+	}
+	strvec_fini(&files);
+	return err;
+}
+
 int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -383,6 +488,8 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 	}
 	if (strchr(bin, '@') && !probe_has_wildcard(bin))
 		return up_expand_line(ops, env, ap, bin, func, out, a, d);
+	if (ap->attach.n_parts == 3 && !strcmp(ap->attach.parts[1], "cpp"))
+		return up_expand_cpp(ops, env, ap, bin, func, out, a, d);
 
 	if (!probe_has_wildcard(func) && !strchr(func, '?')) {
 		/* one function (or address) in each named file */
@@ -549,6 +656,7 @@ int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, 
 		      bool verbose, FILE *out)
 {
 	char *bin, *func;
+	const char *cpp;
 	struct arena a;
 	struct ptrvec ut = { 0 };
 	const char *last_path = NULL;
@@ -566,17 +674,32 @@ int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, 
 		return 0;
 	}
 	arena_init(&a);
-	n = utargets_uprobe(strcmp(bin, "*") ? bin : "", *func ? func : "*", env->pid, &a, &ut);
+	cpp = strchr(glob, ':') && !strncmp(strchr(glob, ':') + 1, "cpp:", 4)
+		      ? strchr(glob, ':') + 5 : NULL;
+	n = utargets_uprobe(strcmp(bin, "*") ? bin : "", cpp || !*func ? "*" : func, env->pid, &a,
+			    &ut);
 	for (int i = 0; i < n; i++) {
 		const struct utarget *u = ut.v[i];
 
+		if (cpp && !up_cpp_match(cpp, u->func))
+			continue;
 		if (u->path != last_path) {
 			udwarf_free(dw);
 			dw = NULL;
 			tried = false;
 			last_path = u->path;
 		}
-		fprintf(out, "%s:%s:%s\n", ops->name, u->path, u->func);
+		if (cpp) {
+			char *dm = up_demangle(u->func, false);
+
+			if (dm)
+				fprintf(out, "%s:%s:cpp:\"%s\"\n", ops->name, u->path, dm);
+			else
+				fprintf(out, "%s:%s:cpp:%s\n", ops->name, u->path, u->func);
+			free(dm);
+		} else {
+			fprintf(out, "%s:%s:%s\n", ops->name, u->path, u->func);
+		}
 		if (verbose)
 			up_print_params(env, out, u->path, u->func, strcmp(ops->name, "uretprobe") == 0,
 					&dw, &tried);
