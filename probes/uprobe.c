@@ -250,9 +250,7 @@ static int up_expand_one(const struct probe_ops *ops, const struct probe_env *en
 		goto out;
 	}
 	if (off && is_ret) {
-		diag_plain_error(d, "uretprobes cannot be attached at function offset. "
-				    "(address resolved to: %s+%llu)",
-				 name, (unsigned long long)off);
+		diag_error(d, ap->loc, "uretprobes can not be attached to a function offset");
 		err = -EINVAL;
 		goto out;
 	}
@@ -473,8 +471,7 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 	}
 	if (ap->attach.n_parts == 3 && strcmp(ap->attach.parts[1], "cpp") != 0 &&
 	    strcmp(ap->attach.parts[1], "c") != 0 && *ap->attach.parts[1]) {
-		diag_error(d, ap->loc, "unsupported language '%s' (only 'cpp')",
-			   ap->attach.parts[1]);
+		diag_error(d, ap->loc, "unsupported language type: %s", ap->attach.parts[1]);
 		return -EINVAL;
 	}
 	if (!*bin && env->pid <= 0) {
