@@ -124,7 +124,7 @@ static struct btf *get_test_btf(void *cookie)
 static struct btf *make_btf(void)
 {
 	struct btf *b = btf__new_empty();
-	int t_int, t_ulong, t_char, t_cptr, t_void_ptr, t_task, t_task_ptr, proto, proto2, fproto;
+	int t_int, t_ulong, t_char, t_cptr, t_void_ptr, t_task, t_task_ptr, proto, proto2, fproto, t_bpfptr;
 
 	t_int = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	t_ulong = btf__add_int(b, "long unsigned int", 8, 0);
@@ -151,6 +151,16 @@ static struct btf *make_btf(void)
 	btf__add_func(b, "vfs_write", BTF_FUNC_GLOBAL, fproto);
 	btf__add_struct(b, "bpf_iter__task", 16);
 	btf__add_struct(b, "bpf_iter__task__safe_trusted", 16);
+	/* int __sys_bpf(int cmd, bpfptr_t uattr, unsigned int size): a 16-byte
+	 * struct passed by value takes two trampoline slots */
+	t_bpfptr = btf__add_struct(b, "bpfptr", 16);
+	btf__add_field(b, "kernel", t_void_ptr, 0, 0);
+	btf__add_field(b, "is_kernel", t_int, 64, 0);
+	fproto = btf__add_func_proto(b, t_int);
+	btf__add_func_param(b, "cmd", t_int);
+	btf__add_func_param(b, "uattr", t_bpfptr);
+	btf__add_func_param(b, "size", t_int);
+	btf__add_func(b, "__sys_bpf", BTF_FUNC_GLOBAL, fproto);
 	return b;
 }
 
@@ -491,6 +501,14 @@ static void test_fentry_misc(const struct probe_env *env)
 	   ctx.kind == PCTX_TRAMPOLINE && ctx.args && ctx.args->n_fields == 2 &&
 	   field(ctx.args, "retval") && field(ctx.args, "count"), "fexit args + retval");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "fexit/vfs_read", "fexit section");
+	ok(expand(env, "fexit:__sys_bpf") == 0 && targets.n == 1 &&
+	   tgt(0)->ops->context(env, tgt(0), &ctx, &cx.arena, &dg) == 0 && ctx.args &&
+	   ctx.args->n_fields == 4, "fexit __sys_bpf: 3 args + retval");
+	ok(field(ctx.args, "cmd") && field(ctx.args, "cmd")->offset == 0 &&
+	   field(ctx.args, "uattr") && field(ctx.args, "uattr")->offset == 8 &&
+	   field(ctx.args, "size") && field(ctx.args, "size")->offset == 24 &&
+	   field(ctx.args, "retval") && field(ctx.args, "retval")->offset == 32,
+	   "a 16-byte argument takes two slots");
 
 	ok(expand(env, "kprobe:vfs_read") == 0 && targets.n == 1, "kprobe exact");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "kprobe/vfs_read", "kprobe section");
