@@ -15,6 +15,7 @@
  *   TY_INET      u64 family, then 16 address bytes (ntop)
  *   TY_USERNAME  u64 uid, printed as the user name
  *   TY_TIMESTAMP u64 ns (strftime): @n is the clock (see enum ts_clock), @name the format
+ *   TY_STRERROR  s64 number printed by name: @n is the table (see enum type_name_table)
  *   aggregation value types (TY_COUNT...) describe per-CPU map values, see map_info.
  */
 #ifndef SCRY_AST_TYPE_H
@@ -74,6 +75,12 @@ enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW, STACK_BUILD_ID };
  * does); the others are taken as nanoseconds since the epoch. type.name holds the
  * strftime format (with bpftrace's %f, %k, %l extensions). */
 enum ts_clock { TS_CLOCK_BOOT, TS_CLOCK_MONOTONIC, TS_CLOCK_TAI, TS_CLOCK_SW_TAI };
+
+/* TY_STRERROR: which name the number is printed as (type.n): the errno
+ * message (strerror), the x86-64 syscall name (syscall_name) or the signal's
+ * description (signal_name). 0 is the errno table, so older producers that
+ * leave type.n zero keep their meaning. */
+enum type_name_table { TNT_ERRNO, TNT_SYSCALL, TNT_SIGNAL };
 
 struct type;
 

@@ -22,6 +22,7 @@
 
 #include "runtime/output.h"
 #include "runtime/output_int.h"
+#include "util/sysnames.h"
 
 uint64_t out_load_u(const void *p, uint32_t size)
 {
@@ -575,9 +576,11 @@ void out_emit(struct sbuf *b, struct out_os *os, const struct type *t, const voi
 		return;
 	}
 	case TY_STRERROR: {
-		int e = (int)out_load_s(d, t->size ? t->size : 4);
+		/* strerror() / syscall_name() / signal_name(): the number by name */
+		int64_t e = out_load_s(d, t->size ? t->size : 4);
 
-		os_cstr(b, os, strerror(e));
+		os_cstr(b, os, t->n == TNT_SYSCALL ? sysname_syscall(e) :
+			       t->n == TNT_SIGNAL ? sysname_signal(e) : sysname_strerror(e));
 		return;
 	}
 	}

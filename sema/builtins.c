@@ -420,7 +420,10 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np, *m;
 	int fn;
+	const struct type *st;
 
+	if (sema_stdlib_call(s, np, &st))
+		return st;
 	if (!strcmp(n->call.name, "getopt"))
 		return getopt_call(s, np);
 	if (!strcmp(n->call.name, "cgroup_path")) {

@@ -148,6 +148,12 @@ const struct type *sema_bi_uaddr(struct sema *s, struct ast_node *n, struct call
  * binary, or NULL. */
 const struct type *sema_user_type(struct sema *s, const char *name);
 
+/* stdlib.c: standard-library functions (syscall_name, strerror, signal_name,
+ * is_err, leader_tid, pcomm, leader_comm). Each returns true when it handled
+ * the call/identifier *np, with *tp its type (NULL after an error). */
+bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp);
+bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type **tp);
+
 /* builtin_kernel.c: the BTF type of fexit's `retval`, or NULL (other probes). */
 const struct type *sema_kernel_retval(struct sema *s);
 

@@ -1,0 +1,159 @@
+/* stdlib.c — bpftrace standard-library functions that are small rewrites or
+ * need the kernel's name tables:
+ *
+ *   syscall_name(nr), strerror(e), signal_name(sig)
+ *       A constant argument folds to a string literal now. Otherwise the
+ *       number travels through the program as a TY_STRERROR value whose type.n
+ *       says which table user space looks it up in when printing (see
+ *       enum type_name_table in ast/type.h).
+ *   is_err(ptr)         (uint64)ptr >= (uint64)-4095, the kernel's IS_ERR()
+ *   leader_tid([task])  task->group_leader->pid
+ *   pcomm([task]), leader_comm([task])   ->real_parent / ->group_leader ->comm
+ *
+ * sema_stdlib_call() is asked first by sema_call(); it handles only the names
+ * above and leaves everything else (macros of the program win: a program that
+ * defines its own is_err() gets it). */
+#include <string.h>
+
+#include "sema/sema_int.h"
+#include "util/sysnames.h"
+
+static bool user_macro(struct sema *s, const char *name)
+{
+	for (size_t i = 0; i < s->macros.n; i++)
+		if (!strcmp(((struct ast_node *)s->macros.v[i])->macro.name, name))
+			return true;
+	return false;
+}
+
+static struct ast_node *field(struct sema *s, struct loc loc, struct ast_node *e, const char *name)
+{
+	struct ast_node *f = ast_new(s->cx, AST_FIELD, loc);
+
+	f->field.e = e;
+	f->field.name = str_intern0(s->a, name);
+	f->field.is_arrow = true;
+	return f;
+}
+
+/* task.<via>.<what>, task defaulting to curtask */
+static const struct type *task_chain(struct sema *s, struct ast_node **np, const char *via,
+				     const char *what)
+{
+	struct ast_node *n = *np, *task = n->call.args, *f;
+
+	if (!sema_arity(s, n, 0, 1))
+		return NULL;
+	if (!task)
+		task = ast_ident(s->cx, n->loc, "curtask");
+	task->next = NULL;
+	f = field(s, n->loc, field(s, n->loc, task, via), what);
+	f->next = n->next;
+	*np = f;
+	return sema_expr(s, np);
+}
+
+static const char *table_name(enum type_name_table tab, int64_t v)
+{
+	switch (tab) {
+	case TNT_SYSCALL:
+		return sysname_syscall(v);
+	case TNT_SIGNAL:
+		return sysname_signal(v);
+	case TNT_ERRNO:
+	default:
+		return sysname_strerror(v);
+	}
+}
+
+/* syscall_name / strerror / signal_name */
+static const struct type *name_of(struct sema *s, struct ast_node **np, enum type_name_table tab)
+{
+	struct ast_node *n = *np;
+	const struct type *t;
+	struct call_info *ci;
+	struct type *rt;
+	int64_t k;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	t = sema_expr(s, &n->call.args);
+	if (!t)
+		return NULL;
+	if (!sema_ty_is_int(t)) {
+		sema_err(s, n->call.args->loc, "%s() expects an integer argument, got %s", n->call.name,
+			 sema_ty_name(s, t));
+		return NULL;
+	}
+	if (sema_const_int(n->call.args, &k)) {
+		const char *v = table_name(tab, k);
+		struct ast_node *lit = ast_str(s->cx, n->loc, v, strlen(v));
+
+		lit->next = n->next;
+		*np = lit;
+		return sema_expr(s, np);
+	}
+	sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, true));
+	ci = sema_call_info(s, n, BI_STRERROR);
+	ci->n = tab;
+	rt = sema_ty_new(s, TY_STRERROR, 8);
+	rt->n = tab;
+	n->type = rt;
+	return rt;
+}
+
+/* is_err(ptr): a pointer in the top 4095 bytes encodes -errno */
+static const struct type *is_err(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *c, *b, *lim;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	c = ast_new(s->cx, AST_CAST, n->loc);
+	c->cast.e = n->call.args;
+	c->cast.e->next = NULL;
+	c->type = sema_ty_int(s, 8, false);
+	lim = ast_int(s->cx, n->loc, (uint64_t)-4095);
+	lim->type = sema_ty_int(s, 8, false);
+	b = ast_bin(s->cx, n->loc, AST_OP_GE, c, lim);
+	b->next = n->next;
+	*np = b;
+	return sema_expr(s, np);
+}
+
+bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp)
+{
+	const char *name = (*np)->call.name;
+
+	if (user_macro(s, name))
+		return false;
+	if (!strcmp(name, "syscall_name"))
+		*tp = name_of(s, np, TNT_SYSCALL);
+	else if (!strcmp(name, "strerror"))
+		*tp = name_of(s, np, TNT_ERRNO);
+	else if (!strcmp(name, "signal_name"))
+		*tp = name_of(s, np, TNT_SIGNAL);
+	else if (!strcmp(name, "is_err"))
+		*tp = is_err(s, np);
+	else if (!strcmp(name, "leader_tid"))
+		*tp = task_chain(s, np, "group_leader", "pid");
+	else if (!strcmp(name, "pcomm"))
+		*tp = task_chain(s, np, "real_parent", "comm");
+	else if (!strcmp(name, "leader_comm"))
+		*tp = task_chain(s, np, "group_leader", "comm");
+	else
+		return false;
+	return true;
+}
+
+bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type **tp)
+{
+	struct ast_node *n = *np, *c;
+
+	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name))
+		return false;
+	c = ast_call(s->cx, n->loc, n->ident.name, NULL);
+	c->next = n->next;
+	*np = c;
+	return sema_stdlib_call(s, np, tp);
+}
