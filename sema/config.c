@@ -16,7 +16,7 @@ static const char *const renamed[][2] = {
 
 static const char *const known_ignored[] = {
 	"cache_user_symbols", "cpp_demangle", "lazy_symbolication", "log_size", "max_bpf_progs",
-	"max_probes", "use_blazesym", "show_debug_info", "unstable_import", "unstable_tseries",
+	"max_probes", "use_blazesym", "unstable_import", "unstable_tseries",
 	"unstable_typeinfo", "unstable_dw_ustack", "unstable_map_decl", "unstable_macro",
 	"no_cpp_demangle",
 };
@@ -96,6 +96,14 @@ static int config_set(struct sema *s, const char *key, bool has_int, uint64_t iv
 		return parse_missing(sv, &c->missing_probes) ? 0 : -2;
 	if (!strcmp(key, "print_maps_on_exit"))
 		return parse_bool(sv, &c->print_maps_on_exit) ? 0 : -2;
+	if (!strcmp(key, "show_debug_info")) {
+		bool on;
+
+		if (!parse_bool(sv, &on))
+			return -2;
+		c->hide_debug_info = !on;
+		return 0;
+	}
 	if (!strcmp(key, "license")) {
 		static const char *const ok[] = { "Dual MIT/GPL", "Dual BSD/GPL", "Dual MPL/GPL",
 						  "GPL and additional rights", "GPL v2", "GPL" };
