@@ -377,7 +377,7 @@ static void maps_finish(struct cg *g)
 		rb = p;
 	}
 	map_btf(g, g->events, RT_EVENTS_MAP, BPF_MAP_TYPE_RINGBUF, rb, 0, 0);
-	map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+	map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_ARRAY, g->n_cpus, 4,
 		g->scratch_max ? (g->scratch_max + 7) / 8 * 8 : 8);
 	if (module_uses(g->state))
 		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
@@ -431,9 +431,12 @@ static void fn_begin(struct cg *g, const char *name, const char *section, uint32
 	g->stack_used = 0;
 	g->n_loops = 0;
 	/* the per-CPU scratch area */
-	key = cg_alloca(g, g->i32, "zero");
+	/* one scratch area per CPU: a plain array indexed by the CPU number (a
+	 * per-CPU array value may not exceed 32 KiB) */
+	key = cg_alloca(g, g->i32, "cpu");
 	g->stack_used += 8;
-	LLVMBuildStore(g->b, cg_i32(g, 0), key);
+	LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, cg_helper(g, BH_get_smp_processor_id, g->i64, NULL, 0),
+					    g->i32, ""), key);
 	args[0] = g->scratch;
 	args[1] = key;
 	g->scratch_base = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);

@@ -328,9 +328,10 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	 * where the verifier tracks them (loop counters) */
 	saved_vis = g->vars_in_scratch;
 	g->vars_in_scratch = false;
-	zero = cg_alloca(g, g->i32, "zero");
+	zero = cg_alloca(g, g->i32, "cpu");
 	g->stack_used += 8;
-	LLVMBuildStore(g->b, cg_i32(g, 0), zero);
+	LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, cg_helper(g, BH_get_smp_processor_id, g->i64, NULL, 0),
+					    g->i32, ""), zero);
 	args[0] = g->scratch;
 	args[1] = zero;
 	g->scratch_base = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);

@@ -74,6 +74,11 @@ static struct map_info *keyed_arg(struct sema *s, struct ast_node *n)
 		sema_err(s, a->loc, "Undefined map: %s", a->map.name);
 		return NULL;
 	}
+	if (mi->value_type && !mi->key_type && mi->key_size && !strcmp(n->call.name, "has_key")) {
+		sema_err(s, n->loc, "call to %s() expects a map with explicit keys (non-scalar map)",
+			 n->call.name);
+		return NULL;
+	}
 	if (!a->map.keys && mi->key_type) {
 		sema_err(s, a->loc, "%s() expects a key for map %s", n->call.name, a->map.name);
 		return NULL;

@@ -1,5 +1,6 @@
 /* builtin_mem.c — strings and memory: str, strncmp, strcontains, strlen, buf,
  * ksym/usym, kptr/uptr, bswap, strerror. */
+#include <stdio.h>
 #include <string.h>
 
 #include "sema/sema_int.h"
@@ -291,6 +292,40 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 	}
 	case BI_UADDR:
 		return sema_bi_uaddr(s, n, ci);
+	case BI_KADDR: {
+		/* kaddr("sym"): the kernel symbol's address, from kallsyms now */
+		struct ast_node *a = n->call.args, *lit;
+		const char *path = s->env.kallsyms ? s->env.kallsyms : "/proc/kallsyms";
+		FILE *f;
+		char line[512];
+		unsigned long long addr = 0;
+		bool found = false;
+
+		if (!sema_arity(s, n, 1, 1))
+			return NULL;
+		if (a->kind != AST_STR) {
+			sema_err(s, a->loc, "kaddr() expects a string literal");
+			return NULL;
+		}
+		f = fopen(path, "r");
+		while (f && !found && fgets(line, sizeof(line), f)) {
+			char name[256], kind;
+
+			if (sscanf(line, "%llx %c %255s", &addr, &kind, name) == 3 && !strcmp(name, a->str.s))
+				found = true;
+		}
+		if (f)
+			fclose(f);
+		if (!found) {
+			sema_err(s, n->loc, "Failed to resolve kernel symbol: %s", a->str.s);
+			return NULL;
+		}
+		lit = ast_int(s->cx, n->loc, addr);
+		lit->type = sema_ty_int(s, 8, false);
+		lit->next = n->next;
+		*n = *lit;
+		return lit->type;
+	}
 	case BI_STRERROR:
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;

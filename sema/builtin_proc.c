@@ -130,6 +130,15 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 		t = sema_ty_bool(s);
 		break;
 	case BI_USERMODE:
+		if (s->pinfo && (s->pinfo->is_begin || s->pinfo->is_end)) {
+			/* begin/end run from user space */
+			struct ast_node *lit = ast_int(s->cx, n->loc, 1);
+
+			lit->type = sema_ty_int(s, 1, false);
+			lit->next = n->next;
+			*np = lit;
+			return lit->type;
+		}
 		t = sema_ty_int(s, 1, false);
 		break;
 	case BI_COMM:
@@ -162,7 +171,8 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 		str_lit(s, np, tg && tg->full ? tg->full : "");
 		return (*np)->type;
 	case BI_PROBETYPE:
-		str_lit(s, np, probe_type_name(s));
+		str_lit(s, np, s->pinfo && (s->pinfo->is_begin || s->pinfo->is_end) ? "special" :
+			       probe_type_name(s));
 		return (*np)->type;
 	case BI_FUNC:
 		/* every expanded target is its own program: the name is a constant */

@@ -13,6 +13,7 @@
 
 struct btf;
 struct probe_ctx;
+struct stdlib_cache;
 
 /* One lexical block of $variables. */
 struct scope {
@@ -56,6 +57,7 @@ struct sema {
 	int macro_depth;
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
+	struct stdlib_cache *stdlib; /* stdlib.c: kernel enumerators, loaded on first need */
 };
 
 /* ---- reporting (muted during the discovery walk) ---- */

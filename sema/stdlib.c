@@ -9,11 +9,17 @@
  *   is_err(ptr)         (uint64)ptr >= (uint64)-4095, the kernel's IS_ERR()
  *   leader_tid([task])  task->group_leader->pid
  *   pcomm([task]), leader_comm([task])   ->real_parent / ->group_leader ->comm
+ *   KERNEL_ENUM_VALUE   an identifier naming an enumerator of a kernel BTF enum
+ *                       (SKB_DROP_REASON_NOT_SPECIFIED) is that value, typed
+ *                       with its enum so %s prints it by name
  *
  * sema_stdlib_call() is asked first by sema_call(); it handles only the names
  * above and leaves everything else (macros of the program win: a program that
  * defines its own is_err() gets it). */
+#include <stdlib.h>
 #include <string.h>
+
+#include <bpf/btf.h>
 
 #include "sema/sema_int.h"
 #include "util/sysnames.h"
@@ -146,12 +152,102 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 	return true;
 }
 
+/* Every enumerator of the kernel's BTF, sorted by name (built on first need). */
+struct btf_enumerator {
+	const char *name; /* in the BTF string section */
+	int64_t value;
+	int32_t type_id;
+};
+
+struct stdlib_cache {
+	struct btf_enumerator *enums;
+	size_t n_enums;
+};
+
+static int enumerator_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct btf_enumerator *)a)->name, ((const struct btf_enumerator *)b)->name);
+}
+
+static void enums_load(struct sema *s, struct stdlib_cache *c)
+{
+	struct btf *btf = sema_btf(s);
+	uint32_t n_types, cap = 0;
+
+	if (!btf)
+		return;
+	n_types = btf__type_cnt(btf);
+	for (uint32_t id = 1; id < n_types; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_enum(t) || btf_is_enum64(t))
+			cap += btf_vlen(t);
+	}
+	c->enums = arena_alloc(s->a, sizeof(*c->enums) * (cap ? cap : 1));
+	for (uint32_t id = 1; id < n_types; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		uint16_t vlen = btf_vlen(t);
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+			bool is_signed = btf_kflag(t);
+
+			for (uint16_t i = 0; i < vlen && c->n_enums < cap; i++) {
+				struct btf_enumerator *x = &c->enums[c->n_enums++];
+
+				x->name = btf__name_by_offset(btf, e[i].name_off);
+				x->value = is_signed ? (int64_t)e[i].val : (int64_t)(uint32_t)e[i].val;
+				x->type_id = id;
+			}
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (uint16_t i = 0; i < vlen && c->n_enums < cap; i++) {
+				struct btf_enumerator *x = &c->enums[c->n_enums++];
+
+				x->name = btf__name_by_offset(btf, e[i].name_off);
+				x->value = (int64_t)btf_enum64_value(&e[i]);
+				x->type_id = id;
+			}
+		}
+	}
+	qsort(c->enums, c->n_enums, sizeof(*c->enums), enumerator_cmp);
+}
+
+static const struct type *kernel_enum_value(struct sema *s, struct ast_node **np, bool *found)
+{
+	struct ast_node *n = *np, *lit;
+	struct btf_enumerator key = { .name = n->ident.name }, *e;
+	const struct type *t;
+
+	if (!s->stdlib) {
+		s->stdlib = arena_alloc(s->a, sizeof(*s->stdlib));
+		enums_load(s, s->stdlib);
+	}
+	e = s->stdlib->n_enums ? bsearch(&key, s->stdlib->enums, s->stdlib->n_enums, sizeof(key), enumerator_cmp) : NULL;
+	*found = e != NULL;
+	if (!e)
+		return NULL;
+	t = sema_btf_type_id(s, e->type_id);
+	if (!t || t->kind != TY_ENUM)
+		t = sema_ty_int(s, 8, e->value < 0);
+	lit = ast_int(s->cx, n->loc, (uint64_t)e->value);
+	lit->num.is_negative = e->value < 0;
+	lit->type = t;
+	lit->next = n->next;
+	*np = lit;
+	return t;
+}
+
 bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	struct ast_node *n = *np, *c;
+	bool found = false;
 
-	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name))
-		return false;
+	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name)) {
+		*tp = kernel_enum_value(s, np, &found);
+		return found;
+	}
 	c = ast_call(s->cx, n->loc, n->ident.name, NULL);
 	c->next = n->next;
 	*np = c;

@@ -218,6 +218,13 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 			 ast_op_names[op], sema_ty_name(s, lt), sema_ty_name(s, rt));
 		return NULL;
 	}
+	if (is_cmp(op) && lt->kind == rt->kind && lt->size == 8 &&
+	    (lt->kind == TY_USERNAME || lt->kind == TY_KSYM || lt->kind == TY_CGROUP_PATH ||
+	     lt->kind == TY_TIMESTAMP || lt->kind == TY_KSTACK)) {
+		sema_cast_to(s, &n->bin.l, sema_ty_int(s, 8, false));
+		sema_cast_to(s, &n->bin.r, sema_ty_int(s, 8, false));
+		return sema_ty_bool(s);
+	}
 	if ((sema_ty_is_int(lt) || lt->kind == TY_BOOL) && (sema_ty_is_int(rt) || rt->kind == TY_BOOL)) {
 		const struct type *ct = int_common(s, n->bin.l, n->bin.r, op);
 
@@ -247,6 +254,15 @@ static const struct type *incdec(struct sema *s, struct ast_node *n)
 		e->type = v->type;
 		if (v->type && v->type->kind == TY_POINTER)
 			return v->type;
+		if (v->type && v->type->kind == TY_INT && v->type->btf_id != -2) {
+			/* ++/-- yield 64-bit values: the variable grows to hold them */
+			struct type *vt = (struct type *)v->type;
+
+			vt->size = 8;
+			vt->align = 8;
+			if (n->un.op == AST_OP_DEC)
+				vt->is_signed = true;
+		}
 		if (!v->type || !sema_ty_is_int(v->type)) {
 			sema_err(s, n->loc, "The %s operator must be applied to an integer", ast_op_names[n->un.op]);
 			return NULL;
@@ -316,7 +332,8 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 		if (n->un.op == AST_OP_PLUS)
 			return t;
 		{
-			const struct type *r = sema_ty_int(s, 8, n->un.op == AST_OP_NEG ? true : t->is_signed);
+			const struct type *r = sema_ty_int(s, 8, n->un.op == AST_OP_NEG ? true :
+							   is_flex_literal(n->un.e) ? false : t->is_signed);
 
 			sema_cast_to(s, &n->un.e, r);
 			return r;
@@ -362,6 +379,14 @@ static const struct type *unify_branches(struct sema *s, struct ast_node *n, str
 		if (ta->kind == TY_ENUM && sema_ty_equal(ta, tb))
 			return ta;
 		ct = int_common(s, *a, *b, AST_OP_ADD);
+		sema_cast_to(s, a, ct);
+		sema_cast_to(s, b, ct);
+		return ct;
+	}
+	if (ta->kind == TY_BUFFER && tb->kind == TY_BUFFER) {
+		struct type *ct = sema_ty_new(s, TY_BUFFER, ta->size > tb->size ? ta->size : tb->size);
+
+		ct->align = 4;
 		sema_cast_to(s, a, ct);
 		sema_cast_to(s, b, ct);
 		return ct;
@@ -653,6 +678,17 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 			return lit->type;
 		}
 	}
+	for (size_t i = 0; i < s->macros.n; i++) {
+		struct ast_node *m = s->macros.v[i];
+
+		if (!strcmp(m->macro.name, n->ident.name) && !m->macro.params) {
+			struct ast_node *c = ast_call(s->cx, n->loc, n->ident.name, NULL);
+
+			c->next = n->next;
+			*np = c;
+			return sema_expr(s, np);
+		}
+	}
 	if (!strcmp(n->ident.name, "pcomm") || !strcmp(n->ident.name, "leader_comm")) {
 		/* curtask->real_parent->comm / curtask->group_leader->comm */
 		struct ast_node *f1 = ast_new(s->cx, AST_FIELD, n->loc), *f2 = ast_new(s->cx, AST_FIELD, n->loc);
@@ -843,7 +879,22 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 		const struct type *st;
 		struct ast_node *lit;
 
-		if (n->size.arg->kind == AST_TYPE)
+		st = NULL;
+		if (n->size.arg->kind == AST_IDENT && !sema_var_lookup(s, n->size.arg->ident.name)) {
+			/* sizeof(uint64_t): a type name parsed as an identifier */
+			struct ast_node fake = { 0 };
+			bool saved = s->is_discovery;
+
+			fake.kind = AST_TYPE;
+			fake.loc = n->size.arg->loc;
+			fake.typ.base = n->size.arg->ident.name;
+			s->is_discovery = true;
+			st = sema_ty_resolve(s, &fake);
+			s->is_discovery = saved;
+		}
+		if (st)
+			;
+		else if (n->size.arg->kind == AST_TYPE)
 			st = sema_ty_resolve(s, n->size.arg);
 		else
 			st = sema_expr(s, &n->size.arg);
@@ -944,7 +995,14 @@ static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v,
 		*(struct type *)v->type = *sema_ty_storage(s, t);
 	}
 	if (!v->type) {
-		v->type = sema_ty_storage(s, t);
+		struct type *st = sema_ty_storage(s, t);
+
+		/* variables keep the integer size they are first given */
+		if (t->kind == TY_INT || t->kind == TY_ENUM) {
+			st->size = t->size;
+			st->align = t->align;
+		}
+		v->type = st;
 	} else {
 		struct type *vt = (struct type *)v->type;
 
@@ -956,8 +1014,14 @@ static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v,
 				goto mismatch;
 			if (vt->kind == TY_INT && t->kind == TY_BOOL)
 				goto mismatch;
-			if (vt->kind == TY_INT && !vt->is_signed && t->is_signed && !is_flex_literal(*rhs))
+			if (vt->kind == TY_INT && !vt->is_signed && t->is_signed && !is_flex_literal(*rhs) &&
+			    vt->btf_id != -2)
 				vt->is_signed = true;
+			if (vt->kind == TY_INT && t->size > vt->size && vt->btf_id != -2) {
+				/* upcast to hold the bigger value */
+				vt->size = t->size;
+				vt->align = t->align;
+			}
 		} else if (vt->kind == TY_POINTER && (t->kind == TY_POINTER || sema_ty_is_int(t))) {
 			/* pointers convert freely, as in C */
 		} else if (vt->kind == TY_TUPLE && t->kind == TY_TUPLE && vt->n_fields == t->n_fields) {
@@ -1092,8 +1156,17 @@ static void let(struct sema *s, struct ast_node *n)
 			t = sema_ty_storage(s, t);
 	} else if (n->let.typ) {
 		t = sema_ty_resolve(s, n->let.typ);
-		if (t)
-			t = sema_ty_storage(s, t);
+		if (t) {
+			struct type *st = sema_ty_storage(s, t);
+
+			if (t->kind == TY_INT) {
+				/* a declared size is kept (btf_id -2 marks it fixed) */
+				st->size = t->size;
+				st->align = t->align;
+				st->btf_id = -2;
+			}
+			t = st;
+		}
 	}
 	if (n->let.init && !sema_expr(s, &n->let.init))
 		return;

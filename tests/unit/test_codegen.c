@@ -123,7 +123,8 @@ static void check_map_types(void)
 	ok(m && bpf_map__type(m) == BPF_MAP_TYPE_HASH, "plain map is a hash");
 	ok(m && bpf_map__max_entries(m) == 4096, "default max_entries");
 	m = bpf_object__find_map_by_name(b.bo, "scratch");
-	ok(m && bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY, "per-CPU scratch array present");
+	ok(m && bpf_map__type(m) == BPF_MAP_TYPE_ARRAY && bpf_map__max_entries(m) >= 1,
+	   "scratch array (one entry per CPU) present");
 	built_fini(&b);
 }
 
