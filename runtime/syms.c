@@ -496,6 +496,8 @@ static void normalize_path(char *p)
 	while (*seg) {
 		char *end = strchr(seg, '/');
 		size_t len = end ? (size_t)(end - seg) : strlen(seg);
+		/* taken before writing: out may catch up with the separator */
+		char *next = end ? end + 1 : seg + len;
 
 		if (len == 0 || (len == 1 && seg[0] == '.')) {
 			/* skip */
@@ -509,11 +511,10 @@ static void normalize_path(char *p)
 		} else {
 			memmove(out, seg, len);
 			out += len;
-			*out++ = '/';
+			if (end)
+				*out++ = '/';
 		}
-		seg += len;
-		if (*seg == '/')
-			seg++;
+		seg = next;
 	}
 	if (out > p + abs && out[-1] == '/')
 		out--;
