@@ -723,6 +723,13 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 		fn = BI_ARG;
 	if (fn >= 0)
 		return sema_builtin_var(s, np, fn);
+	{
+		const struct type *st;
+
+		/* leader_tid, kernel enum constants */
+		if (sema_stdlib_ident(s, np, &st))
+			return st;
+	}
 	sema_err(s, n->loc, "Unknown identifier: '%s'", n->ident.name);
 	return NULL;
 }
