@@ -58,7 +58,11 @@ void cg_store(struct cg *g, const struct type *t, LLVMValueRef v, LLVMValueRef p
 		LLVMSetAlignment(st, t->size >= 8 ? 8 : t->size ? t->size : 1);
 		return;
 	}
-	cg_memcpy(g, p, v, t->size);
+	/* values are laid out at their type's alignment on both sides */
+	if (t->align >= 8 && t->size % 8 == 0 && t->size <= 256 && p != v)
+		LLVMBuildMemCpy(g->b, p, 8, v, 8, cg_i64(g, t->size));
+	else
+		cg_memcpy(g, p, v, t->size);
 }
 
 LLVMValueRef cg_load(struct cg *g, const struct type *t, LLVMValueRef p)
@@ -118,6 +122,11 @@ LLVMValueRef cg_convert(struct cg *g, LLVMValueRef v, const struct type *from, c
 	if (cg_is_scalar(to)) {
 		LLVMTypeRef lt = cg_ltype(g, to);
 
+		if (to->kind == TY_BOOL && from->kind == TY_STRING) {
+			LLVMValueRef c = LLVMBuildLoad2(g->b, g->i8, v, "");
+
+			return LLVMBuildICmp(g->b, LLVMIntNE, c, LLVMConstInt(g->i8, 0, 0), "");
+		}
 		if (!cg_is_scalar(from)) {
 			/* array/struct bytes reinterpreted as an integer */
 			LLVMValueRef x = LLVMBuildLoad2(g->b, lt == g->i1 ? g->i8 : lt, v, "");
@@ -130,6 +139,13 @@ LLVMValueRef cg_convert(struct cg *g, LLVMValueRef v, const struct type *from, c
 		if (to->kind == TY_BOOL)
 			return cg_truth(g, from, v);
 		return resize(g, v, lt, from->is_signed);
+	}
+	if (to->kind == TY_BUFFER && from->kind == TY_BUFFER && to->size != from->size) {
+		LLVMValueRef t = cg_tmp(g, to->size, "bufcast");
+
+		cg_memset0(g, t, to->size);
+		cg_memcpy(g, t, v, from->size < to->size ? from->size : to->size);
+		return t;
 	}
 	if (to->kind == TY_STRING && from->kind == TY_STRING) {
 		LLVMValueRef t;
@@ -152,8 +168,15 @@ LLVMValueRef cg_convert(struct cg *g, LLVMValueRef v, const struct type *from, c
 
 		cg_memset0(g, t, to->size);
 		for (uint32_t i = 0; i < to->n_fields; i++) {
-			const struct type *ft = from->fields[i].type, *tt = to->fields[i].type;
-			LLVMValueRef fv = cg_load(g, ft, cg_gep(g, v, from->fields[i].offset));
+			uint32_t j = i;
+			const struct type *ft, *tt = to->fields[i].type;
+			LLVMValueRef fv;
+
+			if (to->kind == TY_RECORD && from->fields[i].name != to->fields[i].name)
+				for (j = 0; j + 1 < from->n_fields && from->fields[j].name != to->fields[i].name; j++)
+					;
+			ft = from->fields[j].type;
+			fv = cg_load(g, ft, cg_gep(g, v, from->fields[j].offset));
 
 			fv = cg_convert(g, fv, ft, tt);
 			cg_store(g, tt, fv, cg_gep(g, t, to->fields[i].offset));

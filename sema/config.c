@@ -153,13 +153,6 @@ void sema_config(struct sema *s)
 	c->str_trunc_trailer = "..";
 	c->unsafe = s->o ? s->o->unsafe : false;
 
-	for (size_t i = 0; i < ARRAY_SIZE(envs); i++) {
-		const char *v = getenv(envs[i][0]);
-
-		if (v && config_set(s, envs[i][1], false, 0, v) < -1)
-			diag_plain_error(s->d, "Invalid value for %s: %s", envs[i][0], v);
-	}
-
 	for (struct ast_node *it = s->prog->program.items; it; it = it->next) {
 		struct ast_node *v;
 		int r;
@@ -201,6 +194,14 @@ void sema_config(struct sema *s)
 		else if (r == -2)
 			sema_err(s, v->loc, "Invalid value for %s", it->config.key);
 	}
+	/* the environment takes precedence over the config block */
+	for (size_t i = 0; i < ARRAY_SIZE(envs); i++) {
+		const char *v = getenv(envs[i][0]);
+
+		if (v && config_set(s, envs[i][1], false, 0, v) < -1)
+			diag_plain_error(s->d, "Invalid value for %s: %s", envs[i][0], v);
+	}
+
 	if (c->max_strlen > 1024 * 64)
 		c->max_strlen = 1024 * 64;
 	if (c->max_strlen < 1)

@@ -179,9 +179,15 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 		}
 		return sema_ty_bool(s);
 	}
-	if ((lt->kind == TY_TUPLE || lt->kind == TY_RECORD || lt->kind == TY_ARRAY) &&
+	if ((lt->kind == TY_TUPLE || lt->kind == TY_RECORD || lt->kind == TY_ARRAY || lt->kind == TY_BUFFER) &&
 	    (op == AST_OP_EQ || op == AST_OP_NE)) {
-		if (!sema_ty_equal(lt, rt)) {
+		if (lt->kind == TY_BUFFER && rt->kind == TY_BUFFER && lt->size != rt->size) {
+			struct type *ct = sema_ty_new(s, TY_BUFFER, lt->size > rt->size ? lt->size : rt->size);
+
+			ct->align = 4;
+			sema_cast_to(s, &n->bin.l, ct);
+			sema_cast_to(s, &n->bin.r, ct);
+		} else if (!sema_ty_equal(lt, rt)) {
 			struct type *ct = sema_ty_storage(s, lt);
 
 			if (!sema_unify(s, ct, rt)) {
@@ -601,6 +607,8 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 	if ((to->kind == TY_INT || to->kind == TY_BOOL || to->kind == TY_POINTER) &&
 	    (sema_ty_is_int(from) || from->kind == TY_BOOL || from->kind == TY_POINTER))
 		return to;
+	if (to->kind == TY_BOOL && from->kind == TY_STRING)
+		return to; /* non-empty */
 	if (to->kind == TY_INT && from->kind == TY_ARRAY && from->size == to->size)
 		return to;
 	if (to->kind == TY_STRING && from->kind == TY_STRING)
@@ -1028,6 +1036,18 @@ static void assign_var(struct sema *s, struct ast_node *lhs, struct var_info *v,
 				/* upcast to hold the bigger value */
 				vt->size = t->size;
 				vt->align = t->align;
+			}
+		} else if (vt->kind == TY_RECORD && t->kind == TY_RECORD && vt->n_fields == t->n_fields) {
+			/* the same names in any order: fields convert by name */
+			for (uint32_t i = 0; i < vt->n_fields; i++) {
+				bool found = false;
+
+				for (uint32_t j = 0; j < t->n_fields; j++)
+					found |= vt->fields[i].name == t->fields[j].name &&
+						 (vt->fields[i].type->kind == t->fields[j].type->kind ||
+						  (sema_ty_is_int(vt->fields[i].type) && sema_ty_is_int(t->fields[j].type)));
+				if (!found)
+					goto mismatch;
 			}
 		} else if (vt->kind == TY_POINTER && (t->kind == TY_POINTER || sema_ty_is_int(t))) {
 			/* pointers convert freely, as in C */
