@@ -175,6 +175,11 @@ const struct type *sema_builtin_var(struct sema *s, struct ast_node **np, enum b
 			       probe_type_name(s));
 		return (*np)->type;
 	case BI_FUNC:
+		/* kprobe_multi: the function's address, printed as its symbol */
+		if (tg && tg->n_syms) {
+			t = sema_ty_simple(s, TY_KSYM, 8);
+			break;
+		}
 		/* every expanded target is its own program: the name is a constant */
 		str_lit(s, np, tg && tg->func ? tg->func : "");
 		return (*np)->type;
