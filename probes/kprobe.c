@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -264,15 +266,20 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		return 0;
 	}
 	{
-		struct strvec all = { 0 };
+		struct strvec all = { 0 }, names = { 0 };
+		/* a function wildcard (no module, no offset) is one kprobe_multi
+		 * program when the kernel has it and `probe` is not used, as bpftrace */
+		bool multi = !mod && !off && !env->no_multi && probe_kprobe_has_multi();
 
 		kp_traceable(env, true, &all);
 		for (size_t i = 0; i < all.n; i++) {
 			char *colon = strchr(all.v[i], ':');
 
 			*colon = 0;
-			if ((!mod || probe_glob_match(mod, all.v[i])) &&
-			    probe_glob_match(func, colon + 1)) {
+			if (multi && probe_glob_match(func, colon + 1)) {
+				strvec_push(&names, colon + 1);
+			} else if (!multi && (!mod || probe_glob_match(mod, all.v[i])) &&
+				   probe_glob_match(func, colon + 1)) {
 				t = probe_target_new(
 					a, ops, colon + 1, colon + 1,
 					mod ? arena_printf(a, "%s:%s:%s", ops->name, all.v[i], colon + 1)
@@ -285,13 +292,60 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 			*colon = ':';
 		}
 		strvec_fini(&all);
+		if (names.n) {
+			const char **syms = arena_alloc(a, names.n * sizeof(*syms));
+			uint32_t n = 0;
+
+			strvec_sort(&names);
+			for (size_t i = 0; i < names.n; i++)
+				if (!n || strcmp(syms[n - 1], names.v[i]) != 0)
+					syms[n++] = str_intern0(a, names.v[i]);
+			t = probe_target_new(a, ops, func, func, arena_printf(a, "%s:%s", ops->name, func));
+			t->is_ret = is_ret;
+			t->syms = syms;
+			t->n_syms = n;
+			ptrvec_push(out, t);
+		}
+		strvec_fini(&names);
 	}
 	return 0;
 }
 
 const char *probe_kprobe_section(const struct probe_target *t, struct arena *a)
 {
-	return arena_printf(a, "%s/%s", t->is_ret ? "kretprobe" : "kprobe", t->target);
+	/* libbpf loads "k[ret]probe.multi" sections for BPF_TRACE_KPROBE_MULTI */
+	return arena_printf(a, "%s%s/%s", t->is_ret ? "kretprobe" : "kprobe",
+			    t->n_syms ? ".multi" : "", t->target);
+}
+
+bool probe_kprobe_has_multi(void)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	static int cached = -1;
+	LIBBPF_OPTS(bpf_prog_load_opts, po);
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	const char *sym = "vfs_read";
+	int fd, lfd;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	po.expected_attach_type = BPF_TRACE_KPROBE_MULTI;
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_kpm_probe", "GPL", prog, 2, &po);
+	if (fd < 0)
+		return false;
+	lo.kprobe_multi.syms = &sym;
+	lo.kprobe_multi.cnt = 1;
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+	if (lfd >= 0) {
+		cached = 1;
+		close(lfd);
+	}
+	close(fd);
+	return cached;
 }
 
 int probe_kprobe_context(const struct probe_env *env, const struct probe_target *t,
@@ -309,6 +363,18 @@ int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 	LIBBPF_OPTS(bpf_kprobe_opts, opts);
 	struct bpf_link *link;
 
+	if (t->n_syms) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo);
+
+		mo.syms = (const char **)t->syms;
+		mo.cnt = t->n_syms;
+		mo.retprobe = t->is_ret;
+		link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &mo);
+		if (!link)
+			return errno ? -errno : -EINVAL;
+		ptrvec_push(links, link);
+		return 0;
+	}
 	opts.retprobe = t->is_ret;
 	opts.offset = t->offset;
 	/* an address probe: no symbol, the offset is the address */

@@ -37,6 +37,10 @@ struct probe_env {
 	 * binaries (udwarf_open_ex()); an entry may hold several separated by ':'. */
 	const char *const *debug_dirs;
 	size_t n_debug_dirs;
+	/* Set by sema while it expands a probe that uses the `probe` builtin:
+	 * every match must be its own program, so kprobe wildcards do not
+	 * become one kprobe_multi target. */
+	bool no_multi;
 };
 
 /* Program context as the BPF program sees it. */
@@ -69,6 +73,11 @@ struct probe_target {
 	bool is_ret;          /* kretprobe/uretprobe/fexit */
 	const void *priv;     /* the probe type's own data, set by expand (tracepoint:
 	                       * the record type, computed once for all targets) */
+	/* kprobe_multi: one program attached to all these functions (target
+	 * and func are then the pattern as written; `func` is read at run
+	 * time). 0 = a single function. */
+	const char *const *syms;
+	uint32_t n_syms;
 };
 
 /* What args/argN/retval mean for one target. */

@@ -120,6 +120,8 @@ int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
 		      bool verbose, FILE *out);
 int probe_kprobe_available(const struct probe_env *env, const char **why);
+/* True if this kernel attaches kprobe_multi links (checked once). */
+bool probe_kprobe_has_multi(void);
 /* True for kernel functions that must not be traced although ftrace lists
  * them: bpftrace's list (arch_cpu_idle, rcu_*, ...) and @blacklist, the sorted
  * "module:func" entries of kprobes/blacklist (probe_kernel_blacklist()). */
