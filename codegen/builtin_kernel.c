@@ -60,3 +60,10 @@ bool cg_is_ctx_args(struct cg *g, const struct ast_node *e)
 	       e->kind == AST_CALL && e->call.info && e->call.info->fn == BI_ARGS &&
 	       e->call.info->n != 1 && e->type && e->type->kind == TY_RECORD && e->type->is_ctx;
 }
+
+LLVMValueRef cg_kernel_func_ip(struct cg *g)
+{
+	LLVMValueRef ctx = g->ctxp;
+
+	return cg_helper(g, 173 /* bpf_get_func_ip */, g->i64, &ctx, 1);
+}

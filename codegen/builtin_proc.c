@@ -92,6 +92,8 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 			return ctx_u64(g, pt_regs_arg[ci->n]);
 		cg_error(g, n->loc, "arg%u is not available", ci->n);
 		return cg_i64(g, 0);
+	case BI_FUNC: /* kprobe_multi (sema made it a constant elsewhere) */
+		return cg_kernel_func_ip(g);
 	case BI_RETVAL:
 		if (pc && pc->kind == PCTX_TRAMPOLINE)
 			return cg_kernel_retval(g, n);

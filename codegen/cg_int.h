@@ -172,8 +172,11 @@ LLVMValueRef cg_kernel_retval(struct cg *g, struct ast_node *n);
 LLVMValueRef cg_kernel_args(struct cg *g, const struct type *rec);
 /* True if @e is that `args` (whose scalar fields cg_ctx_slot() reads). */
 bool cg_is_ctx_args(struct cg *g, const struct ast_node *e);
+/* `func` of a kprobe_multi program: bpf_get_func_ip(ctx), a ksym. */
+LLVMValueRef cg_kernel_func_ip(struct cg *g);
 
 /* ---- loops over maps (stmt.c) ---- */
 void cg_for_map(struct cg *g, struct ast_node *n);
+void cg_for_range_loop(struct cg *g, struct ast_node *n);
 
 #endif
