@@ -61,6 +61,7 @@ out:
 	ptrvec_fini(&s.cstructs);
 	ptrvec_fini(&s.getopts);
 	ptrvec_fini(&s.getopt_descs);
+	ptrvec_fini(&s.reported);
 	if (s.btf)
 		btf__free(s.btf);
 	return rc;

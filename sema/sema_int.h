@@ -58,6 +58,7 @@ struct sema {
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
 	struct stdlib_cache *stdlib; /* stdlib.c: kernel enumerators, loaded on first need */
+	struct ptrvec reported;     /* interned "level:loc:message" already printed */
 };
 
 /* ---- reporting (muted during the discovery walk) ---- */

@@ -11,6 +11,31 @@
 #include "probes/probe.h"
 #include "sema/sema_int.h"
 
+/* A probe with several attach points is typed once per expanded probe: the
+ * same message at the same place is reported once (still counted, so the
+ * compile fails; notes and hints that follow a repeat are dropped too). */
+static bool is_repeat(struct sema *s, struct loc loc, bool is_error, const char *fmt, va_list ap)
+{
+	struct sbuf b = { 0 };
+	const char *key;
+
+	sbuf_printf(&b, "%d:%p:%u:%u:", is_error, (const void *)loc.src, loc.off, loc.len);
+	sbuf_vprintf(&b, fmt, ap);
+	key = str_intern0(s->a, sbuf_str(&b));
+	sbuf_fini(&b);
+	for (size_t i = 0; i < s->reported.n; i++)
+		if (s->reported.v[i] == key) {
+			if (is_error)
+				s->d->n_errors++;
+			else
+				s->d->n_warnings++;
+			s->d->last_printed = false;
+			return true;
+		}
+	ptrvec_push(&s->reported, (void *)key);
+	return false;
+}
+
 void sema_err(struct sema *s, struct loc loc, const char *fmt, ...)
 {
 	va_list ap;
@@ -18,7 +43,11 @@ void sema_err(struct sema *s, struct loc loc, const char *fmt, ...)
 	if (s->is_discovery)
 		return;
 	va_start(ap, fmt);
-	diag_vmsg(s->d, DIAG_ERROR, loc, fmt, ap);
+	if (!is_repeat(s, loc, true, fmt, ap)) {
+		va_end(ap);
+		va_start(ap, fmt);
+		diag_vmsg(s->d, DIAG_ERROR, loc, fmt, ap);
+	}
 	va_end(ap);
 }
 
@@ -29,7 +58,11 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	if (s->is_discovery)
 		return;
 	va_start(ap, fmt);
-	diag_vmsg(s->d, DIAG_WARNING, loc, fmt, ap);
+	if (!is_repeat(s, loc, false, fmt, ap)) {
+		va_end(ap);
+		va_start(ap, fmt);
+		diag_vmsg(s->d, DIAG_WARNING, loc, fmt, ap);
+	}
 	va_end(ap);
 }
 

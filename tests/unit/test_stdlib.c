@@ -153,8 +153,24 @@ static void test_kernel(void)
 	run_fini(&r);
 }
 
+/* A probe with two attach points is typed twice; its error is printed once. */
+static void test_repeat(void)
+{
+	struct run r;
+	const char *first, *second;
+
+	run_prog(&r, "interval:s:1, interval:s:2 { print(no_such_thing); }");
+	first = r.errs ? strstr(r.errs, "Unknown identifier") : NULL;
+	second = first ? strstr(first + 1, "Unknown identifier") : NULL;
+	ok(r.rc != 0 && first && !second, "a repeated error is printed once");
+	if (second)
+		printf("# %s", r.errs);
+	run_fini(&r);
+}
+
 int main(void)
 {
+	test_repeat();
 	test_tables();
 	test_sema();
 	test_kernel();
