@@ -152,6 +152,8 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n);
 LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n);
 /* ---- builtin_mem.c ---- */
 LLVMValueRef cg_bi_mem(struct cg *g, struct ast_node *n);
+/* builtin_stdlib.c: percpu_kaddr() */
+LLVMValueRef cg_bi_stdlib(struct cg *g, struct ast_node *n);
 /* ---- builtin_usdt.c: user-space probe arguments ---- */
 /* argN of the current usdt probe (probe_ctx.usdt_sites), as an i64. */
 LLVMValueRef cg_usdt_arg(struct cg *g, unsigned argn);

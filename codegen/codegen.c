@@ -498,10 +498,18 @@ static bool has_for_map(const struct ast_node *n)
 			if (has_for_map(n->loop.body))
 				return true;
 			break;
-		case AST_FOR_RANGE:
-			if (has_for_map(n->for_.body))
+		case AST_FOR_RANGE: {
+			const struct ast_node *a = n->for_.iter, *b = n->for_.end;
+
+			while (a->kind == AST_CAST)
+				a = a->cast.e;
+			while (b->kind == AST_CAST)
+				b = b->cast.e;
+			/* run-time bounds: the body becomes a bpf_loop callback */
+			if (a->kind != AST_INT || b->kind != AST_INT || has_for_map(n->for_.body))
 				return true;
 			break;
+		}
 		case AST_CALL:
 			if (has_for_map(n->call.args))
 				return true;

@@ -114,26 +114,30 @@ static void for_range(struct cg *g, struct ast_node *n)
 	LLVMValueRef p = cg_var_ptr(g, n->for_.var->var.info);
 	LLVMValueRef start = cg_convert(g, cg_expr(g, n->for_.iter), n->for_.iter->type, t);
 	LLVMValueRef end = cg_convert(g, cg_expr(g, n->for_.end), n->for_.end->type, t);
-	LLVMValueRef endp = cg_tmp(g, 8, "range_end"), c, i;
+	LLVMTypeRef lt = cg_ltype(g, t);
+	/* the counter lives on the stack, where the verifier can bound it; the
+	 * variable (maybe in the scratch area) gets a copy each iteration */
+	LLVMValueRef ctr = cg_alloca(g, lt, "range_i"), c, i;
 	LLVMBasicBlockRef cond = cg_block(g, "for_cond"), body = cg_block(g, "for_body"),
 			  step = cg_block(g, "for_step"), done = cg_block(g, "for_end");
 
-	cg_store(g, t, start, p);
-	cg_store(g, t, end, endp);
+	g->stack_used += 8;
+	LLVMBuildStore(g->b, start, ctr);
 	jump_to(g, cond);
 	LLVMPositionBuilderAtEnd(g->b, cond);
-	i = cg_load(g, t, p);
-	c = LLVMBuildICmp(g->b, t->is_signed ? LLVMIntSLT : LLVMIntULT, i, cg_load(g, t, endp), "");
+	i = LLVMBuildLoad2(g->b, lt, ctr, "");
+	c = LLVMBuildICmp(g->b, t->is_signed ? LLVMIntSLT : LLVMIntULT, i, end, "");
 	LLVMBuildCondBr(g->b, c, body, done);
 	LLVMPositionBuilderAtEnd(g->b, body);
+	cg_store(g, t, i, p);
 	push_loop(g, done, step);
 	cg_block_stmts(g, n->for_.body);
 	g->n_loops--;
 	if (!cg_terminated(g))
 		jump_to(g, step);
 	LLVMPositionBuilderAtEnd(g->b, step);
-	i = cg_load(g, t, p);
-	cg_store(g, t, LLVMBuildAdd(g->b, i, LLVMConstInt(LLVMTypeOf(i), 1, 0), ""), p);
+	i = LLVMBuildLoad2(g->b, lt, ctr, "");
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, i, LLVMConstInt(lt, 1, 0), ""), ctr);
 	jump_to(g, cond);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
@@ -186,6 +190,18 @@ static void jump(struct cg *g, struct ast_node *n)
 	}
 }
 
+/* Bounds the verifier can see: literals (possibly behind casts). */
+static bool range_const(const struct ast_node *n)
+{
+	const struct ast_node *a = n->for_.iter, *b = n->for_.end;
+
+	while (a->kind == AST_CAST)
+		a = a->cast.e;
+	while (b->kind == AST_CAST)
+		b = b->cast.e;
+	return a->kind == AST_INT && b->kind == AST_INT;
+}
+
 void cg_stmt(struct cg *g, struct ast_node *n)
 {
 	cg_loc(g, n->loc);
@@ -221,7 +237,12 @@ void cg_stmt(struct cg *g, struct ast_node *n)
 		while_stmt(g, n);
 		break;
 	case AST_FOR_RANGE:
-		for_range(g, n);
+		if (n->for_.iter->kind == AST_INT && n->for_.end->kind == AST_INT)
+			for_range(g, n);
+		else if (range_const(n))
+			for_range(g, n);
+		else
+			cg_for_range_loop(g, n);
 		break;
 	case AST_FOR_MAP:
 		cg_for_map(g, n);
@@ -248,6 +269,7 @@ void cg_stmt(struct cg *g, struct ast_node *n)
  * the same offsets through its own scratch lookup. */
 
 struct fn_state {
+	bool vis;
 	LLVMValueRef fn, ctxp, scratch_base, entry_pos, cb_ctx;
 	LLVMBasicBlockRef entry, init_bb, start_bb, cur;
 	LLVMMetadataRef sp, dloc;
@@ -258,67 +280,63 @@ struct fn_state {
 	LLVMValueRef *vars;
 };
 
-void cg_for_map(struct cg *g, struct ast_node *n)
+/* Starts a callback function `long name(params)` for a loop body and makes it
+ * the current function; the caller's state goes to @st. @ctx_param is the
+ * index of the "ctx" parameter (a u64 flag: the body returned). */
+static LLVMValueRef cb_open(struct cg *g, struct fn_state *st, struct ast_node *n, unsigned nparams,
+			    const char *const *pnames, unsigned ctx_param)
 {
-	const struct map_info *mi = n->for_.iter->map.info;
-	struct fn_state st;
 	LLVMTypeRef pt[4] = { g->ptr, g->ptr, g->ptr, g->ptr };
-	LLVMTypeRef fty = LLVMFunctionType(g->i64, pt, 4, 0);
 	LLVMMetadataRef tys[5] = { g->di_u64, g->di_voidp, g->di_voidp, g->di_voidp, g->di_voidp }, sty;
 	char name[32];
-	LLVMValueRef cb, key, val, args[4], ctxv, kv, zero;
-	const struct type *kvt = n->for_.var->var.info->type;
-	const char *const pnames[4] = { "map", "key", "value", "ctx" };
-	LLVMBasicBlockRef ok, bad;
+	LLVMValueRef cb, zero, args[2];
+	LLVMBasicBlockRef ok, bad, body;
 	uint32_t line = n->loc.line ? n->loc.line : 1;
-	bool saved_vis;
 
-	/* save the caller's state */
-	st.fn = g->fn;
-	st.ctxp = g->ctxp;
-	st.cb_ctx = g->cb_ctx;
-	st.scratch_base = g->scratch_base;
-	st.entry_pos = g->entry_pos;
-	st.entry = g->entry;
-	st.init_bb = g->init_bb;
-	st.start_bb = g->start_bb;
-	st.cur = LLVMGetInsertBlock(g->b);
-	st.sp = g->sp;
-	st.dloc = LLVMGetCurrentDebugLocation2(g->b);
-	st.stack_used = g->stack_used;
-	memcpy(st.loops, g->loops, sizeof(st.loops));
-	st.n_loops = g->n_loops;
-	st.in_callback = g->in_callback;
-	st.vars = g->vars;
+	st->fn = g->fn;
+	st->ctxp = g->ctxp;
+	st->cb_ctx = g->cb_ctx;
+	st->scratch_base = g->scratch_base;
+	st->entry_pos = g->entry_pos;
+	st->entry = g->entry;
+	st->init_bb = g->init_bb;
+	st->start_bb = g->start_bb;
+	st->cur = LLVMGetInsertBlock(g->b);
+	st->sp = g->sp;
+	st->dloc = LLVMGetCurrentDebugLocation2(g->b);
+	st->stack_used = g->stack_used;
+	memcpy(st->loops, g->loops, sizeof(st->loops));
+	st->n_loops = g->n_loops;
+	st->in_callback = g->in_callback;
+	st->vars = g->vars;
+	st->vis = g->vars_in_scratch;
 
+	if (pnames[0][0] == 'i')
+		pt[0] = g->i64; /* bpf_loop: u64 index */
 	snprintf(name, sizeof(name), "cb%u", g->n_cbs++);
-	cb = LLVMAddFunction(g->mod, name, fty);
+	cb = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, pt, nparams, 0));
 	LLVMSetLinkage(cb, LLVMInternalLinkage);
 	LLVMAddAttributeAtIndex(cb, LLVMAttributeFunctionIndex,
 				LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
 	LLVMAddAttributeAtIndex(cb, LLVMAttributeFunctionIndex,
 				LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
-	sty = LLVMDIBuilderCreateSubroutineType(g->di, g->di_file, tys, 5, LLVMDIFlagPrototyped);
+	if (pnames[0][0] == 'i')
+		tys[1] = g->di_u64;
+	sty = LLVMDIBuilderCreateSubroutineType(g->di, g->di_file, tys, nparams + 1, LLVMDIFlagPrototyped);
 	g->sp = LLVMDIBuilderCreateFunction(g->di, g->di_file, name, strlen(name), name, strlen(name),
 					    g->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
 	LLVMSetSubprogram(cb, g->sp);
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < nparams; i++)
 		LLVMDIBuilderCreateParameterVariable(g->di, g->sp, pnames[i], strlen(pnames[i]), i + 1,
-						     g->di_file, line, g->di_voidp, 1, 0);
+						     g->di_file, line, tys[i + 1], 1, 0);
 	g->fn = cb;
 	/* outer variables are reached through var_off in the new function */
 	g->vars = xcalloc(CG_MAX_VARS, sizeof(*g->vars));
 	g->entry = cg_block(g, "entry");
+	body = cg_block(g, "body");
 	LLVMPositionBuilderAtEnd(g->b, g->entry);
-	g->entry_pos = LLVMBuildBr(g->b, g->entry);
-	{
-		LLVMBasicBlockRef body = cg_block(g, "body");
-
-		LLVMInstructionEraseFromParent(g->entry_pos);
-		LLVMPositionBuilderAtEnd(g->b, g->entry);
-		g->entry_pos = LLVMBuildBr(g->b, body);
-		LLVMPositionBuilderAtEnd(g->b, body);
-	}
+	g->entry_pos = LLVMBuildBr(g->b, body);
+	LLVMPositionBuilderAtEnd(g->b, body);
 	cg_loc(g, n->loc);
 	LLVMInstructionSetDebugLoc(g->entry_pos, LLVMGetCurrentDebugLocation2(g->b));
 	g->stack_used = 0;
@@ -326,7 +344,6 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	g->in_callback = true;
 	/* variables first seen in the body are the callback's own: its stack,
 	 * where the verifier tracks them (loop counters) */
-	saved_vis = g->vars_in_scratch;
 	g->vars_in_scratch = false;
 	zero = cg_alloca(g, g->i32, "cpu");
 	g->stack_used += 8;
@@ -344,53 +361,50 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 	g->start_bb = cg_block(g, "start");
 	LLVMPositionBuilderAtEnd(g->b, g->start_bb);
 	g->ctxp = NULL;
-	g->cb_ctx = LLVMGetParam(cb, 3);
-	key = LLVMGetParam(cb, 1);
-	val = LLVMGetParam(cb, 2);
-	/* $kv = (key, value) */
-	kv = cg_var_ptr(g, n->for_.var->var.info);
-	cg_memcpy(g, cg_gep(g, kv, kvt->fields[0].offset), key, kvt->fields[0].type->size);
-	/* aggregations: this CPU's value (count/sum, or min/max/avg's first word) */
-	cg_memcpy(g, cg_gep(g, kv, kvt->fields[1].offset), val, kvt->fields[1].type->size);
-	cg_block_stmts(g, n->for_.body);
+	g->cb_ctx = LLVMGetParam(cb, ctx_param);
+	return cb;
+}
+
+/* Ends the callback and returns to the caller, then calls @helper with
+ * (first, cb, flag, 0) and leaves the probe if the body returned. */
+static void cb_close(struct cg *g, struct fn_state *st, LLVMValueRef cb, unsigned helper,
+		     LLVMValueRef first)
+{
+	LLVMValueRef ctxv, args[4];
+	LLVMBuilderRef ib = LLVMCreateBuilderInContext(g->ctx);
+
 	if (!cg_terminated(g))
 		LLVMBuildRet(g->b, cg_i64(g, 0));
-	{
-		LLVMBuilderRef ib = LLVMCreateBuilderInContext(g->ctx);
-
-		LLVMPositionBuilderAtEnd(ib, g->init_bb);
-		LLVMSetCurrentDebugLocation2(ib, LLVMGetCurrentDebugLocation2(g->b));
-		LLVMBuildBr(ib, g->start_bb);
-		LLVMDisposeBuilder(ib);
-	}
+	LLVMPositionBuilderAtEnd(ib, g->init_bb);
+	LLVMSetCurrentDebugLocation2(ib, LLVMGetCurrentDebugLocation2(g->b));
+	LLVMBuildBr(ib, g->start_bb);
+	LLVMDisposeBuilder(ib);
 	free(g->vars);
-	g->vars_in_scratch = saved_vis;
-
-	/* restore the caller and make the call */
-	g->fn = st.fn;
-	g->ctxp = st.ctxp;
-	g->cb_ctx = st.cb_ctx;
-	g->scratch_base = st.scratch_base;
-	g->entry_pos = st.entry_pos;
-	g->entry = st.entry;
-	g->init_bb = st.init_bb;
-	g->start_bb = st.start_bb;
-	g->sp = st.sp;
-	g->stack_used = st.stack_used;
-	memcpy(g->loops, st.loops, sizeof(st.loops));
-	g->n_loops = st.n_loops;
-	g->in_callback = st.in_callback;
-	g->vars = st.vars;
-	LLVMPositionBuilderAtEnd(g->b, st.cur);
-	LLVMSetCurrentDebugLocation2(g->b, st.dloc);
+	g->vars_in_scratch = st->vis;
+	g->fn = st->fn;
+	g->ctxp = st->ctxp;
+	g->cb_ctx = st->cb_ctx;
+	g->scratch_base = st->scratch_base;
+	g->entry_pos = st->entry_pos;
+	g->entry = st->entry;
+	g->init_bb = st->init_bb;
+	g->start_bb = st->start_bb;
+	g->sp = st->sp;
+	g->stack_used = st->stack_used;
+	memcpy(g->loops, st->loops, sizeof(st->loops));
+	g->n_loops = st->n_loops;
+	g->in_callback = st->in_callback;
+	g->vars = st->vars;
+	LLVMPositionBuilderAtEnd(g->b, st->cur);
+	LLVMSetCurrentDebugLocation2(g->b, st->dloc);
 	/* the callback sets *ctx when the body returned or exited */
 	ctxv = cg_alloca(g, g->i64, "loop_ret"); /* must be on the stack */
 	LLVMBuildStore(g->b, cg_i64(g, 0), ctxv);
-	args[0] = g->maps[mi->id];
+	args[0] = first;
 	args[1] = cb;
 	args[2] = ctxv;
 	args[3] = cg_i64(g, 0);
-	cg_helper(g, BH_for_each_map_elem, g->i64, args, 4);
+	cg_helper(g, helper, g->i64, args, 4);
 	{
 		LLVMBasicBlockRef ret = cg_block(g, "loop_returned"), cont = cg_block(g, "loop_done");
 		LLVMValueRef f = LLVMBuildLoad2(g->b, g->i64, ctxv, "");
@@ -404,5 +418,57 @@ void cg_for_map(struct cg *g, struct ast_node *n)
 			cg_return(g);
 		}
 		LLVMPositionBuilderAtEnd(g->b, cont);
+	}
+}
+
+void cg_for_map(struct cg *g, struct ast_node *n)
+{
+	const struct map_info *mi = n->for_.iter->map.info;
+	const struct type *kvt = n->for_.var->var.info->type;
+	const char *const pnames[4] = { "map", "key", "value", "ctx" };
+	struct fn_state st;
+	LLVMValueRef cb, kv;
+
+	cb = cb_open(g, &st, n, 4, pnames, 3);
+	/* $kv = (key, value); aggregations: this CPU's value (count/sum, or
+	 * min/max/avg's first word) */
+	kv = cg_var_ptr(g, n->for_.var->var.info);
+	cg_memcpy(g, cg_gep(g, kv, kvt->fields[0].offset), LLVMGetParam(cb, 1), kvt->fields[0].type->size);
+	cg_memcpy(g, cg_gep(g, kv, kvt->fields[1].offset), LLVMGetParam(cb, 2), kvt->fields[1].type->size);
+	cg_block_stmts(g, n->for_.body);
+	cb_close(g, &st, cb, BH_for_each_map_elem, g->maps[mi->id]);
+}
+
+/* for ($i : a..b) with bounds only known at run time: bpf_loop(b - a, cb). */
+void cg_for_range_loop(struct cg *g, struct ast_node *n)
+{
+	const struct type *t = n->for_.var->var.info->type;
+	const char *const pnames[2] = { "index", "ctx" };
+	struct fn_state st;
+	LLVMValueRef start, end, cnt, cb, startp, i;
+
+	start = cg_convert(g, cg_expr(g, n->for_.iter), n->for_.iter->type, t);
+	end = cg_convert(g, cg_expr(g, n->for_.end), n->for_.end->type, t);
+	if (LLVMGetIntTypeWidth(LLVMTypeOf(start)) < 64) {
+		start = t->is_signed ? LLVMBuildSExt(g->b, start, g->i64, "") : LLVMBuildZExt(g->b, start, g->i64, "");
+		end = t->is_signed ? LLVMBuildSExt(g->b, end, g->i64, "") : LLVMBuildZExt(g->b, end, g->i64, "");
+	}
+	/* the start value travels through the scratch area */
+	startp = cg_scratch(g, 8, "range_start");
+	LLVMBuildStore(g->b, start, startp);
+	{
+		uint32_t off = g->scratch_off - 8;
+		LLVMValueRef gt = LLVMBuildICmp(g->b, t->is_signed ? LLVMIntSGT : LLVMIntUGT, end, start, "");
+
+		cnt = LLVMBuildSelect(g->b, gt, LLVMBuildSub(g->b, end, start, ""), cg_i64(g, 0), "");
+		cnt = LLVMBuildTrunc(g->b, cnt, g->i32, "");
+		cb = cb_open(g, &st, n, 2, pnames, 1);
+		i = LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, cg_gep(g, g->scratch_base, off), ""),
+				 LLVMGetParam(cb, 0), "");
+		if (LLVMGetIntTypeWidth(cg_ltype(g, t)) < 64)
+			i = LLVMBuildTrunc(g->b, i, cg_ltype(g, t), "");
+		cg_store(g, t, i, cg_var_ptr(g, n->for_.var->var.info));
+		cg_block_stmts(g, n->for_.body);
+		cb_close(g, &st, cb, 181 /* bpf_loop */, cnt);
 	}
 }
