@@ -344,6 +344,32 @@ out:
 	return err;
 }
 
+/* The files a binary part names: with a pid, "" / "*" / a pattern select
+ * among the files the process maps; else a path, a name looked up as the
+ * dynamic linker or $PATH would, or a glob. 0 with @files filled, or -ENOENT. */
+static int up_files(const char *bin, pid_t pid, struct strvec *files)
+{
+	bool is_any = !*bin || !strcmp(bin, "*");
+
+	if (pid > 0 && (is_any || probe_has_wildcard(bin))) {
+		struct strvec mapped = { 0 };
+
+		libpath_mapped_files(pid, &mapped);
+		for (size_t i = 0; i < mapped.n; i++) {
+			const char *base = strrchr(mapped.v[i], '/');
+
+			if (is_any || uelf_glob_match(bin, mapped.v[i]) ||
+			    (base && uelf_glob_match(bin, base + 1)))
+				strvec_push(files, mapped.v[i]);
+		}
+		strvec_fini(&mapped);
+		return files->n ? 0 : -ENOENT;
+	}
+	if (is_any)
+		return -ENOENT;
+	return libpath_expand(bin, pid, files) < 0 ? -ENOENT : 0;
+}
+
 /* The C++ runtime's demangler, when the program links libstdc++ (the LLVM
  * libraries bring it in); NULL otherwise, and cpp: names match as written. */
 extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status)
@@ -403,7 +429,7 @@ static int up_expand_cpp(const struct probe_ops *ops, const struct probe_env *en
 	pid_t pid = uprobe_pid(env);
 	int n, err = 0;
 
-	n = !*bin && pid > 0 ? libpath_mapped_files(pid, &files) : libpath_expand(bin, pid, &files);
+	n = up_files(bin, pid, &files);
 	if (n < 0) {
 		if (*bin && !probe_has_wildcard(bin)) {
 			up_file_error(d, ap, "uprobe", bin, n);
@@ -493,11 +519,8 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		struct strvec files = { 0 };
 		int err = 0;
 
-		if (!*bin || probe_has_wildcard(bin)) {
-			n = pid > 0 && !*bin ? libpath_mapped_files(pid, &files)
-					     : libpath_expand(bin, pid, &files);
-			if (n < 0)
-				n = 0;
+		if (!*bin || !strcmp(bin, "*") || probe_has_wildcard(bin)) {
+			up_files(bin, pid, &files);
 		} else {
 			char *res = NULL;
 
@@ -511,7 +534,7 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 			free(res);
 		}
 		for (size_t i = 0; i < files.n && !err; i++) {
-			if (files.n > 1 || !*bin || probe_has_wildcard(bin)) {
+			if (files.n > 1 || !*bin || !strcmp(bin, "*") || probe_has_wildcard(bin)) {
 				/* several files: skip those without the function */
 				struct uelf *e = NULL;
 				uint64_t o, ad;
