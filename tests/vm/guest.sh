@@ -48,6 +48,17 @@ t kprobe-address "^@\[vfs_read, kprobe:0x$addr\]: $N$" --unsafe \
 t kprobe-wildcard "^@\[kprobe:vfs_read\]: [1-9]" \
 	-e 'kprobe:vfs_rea* /comm == "dd"/ { @[probe] = count(); }' -c "$DD"
 
+t kretprobe-wildcard-func "^@\[vfs_read, 7\]: $N$" \
+	-e 'kretprobe:vfs_rea* /comm == "dd"/ { @[func, retval] = count(); }' -c "$DD"
+# kprobe_multi (kernels with CONFIG_FPROBE): one program and one link
+if grep -q ' fprobe_register$' /proc/kallsyms && command -v bpftool >/dev/null; then
+	t kprobe-multi-link "^links: 1$" --unsafe \
+		-e 'kprobe:vfs_rea* { printf("links: "); system("bpftool link | grep -c kprobe_multi"); exit(); }' \
+		-c "$DD"
+else
+	echo "SKIP kprobe-multi-link: no kprobe_multi (CONFIG_FPROBE) or no bpftool"
+fi
+
 # a function of a loaded module (reads of files of the 9p/overlay root)
 mod=
 for m in overlay 9p; do
