@@ -70,6 +70,7 @@ struct cg {
 	LLVMValueRef *maps;  /* by map_info.id */
 	LLVMValueRef events, scratch, stacks, stacks_bid, state; /* state[0]: exit() was called */
 	bool has_exit;
+	LLVMValueRef last_update;     /* result of the latest map update */
 	uint32_t scratch_max;
 	uint32_t n_cpus;
 	/* current function */
@@ -131,6 +132,11 @@ LLVMValueRef cg_var_ptr(struct cg *g, const struct var_info *v);
 /* String comparison: i1 true if equal (up to @limit bytes, 0 = whole). */
 LLVMValueRef cg_str_eq(struct cg *g, LLVMValueRef a, uint32_t asz, LLVMValueRef b, uint32_t bsz,
 		       uint32_t limit);
+
+/* The ACT_RUNTIME_WARNING sema made for @n (matched by location), or NULL. */
+const struct action *cg_warning_for(struct cg *g, const struct ast_node *n);
+/* Sends the payload-less warning event @w when @cond (i1) holds. */
+void cg_runtime_warning(struct cg *g, const struct action *w, LLVMValueRef cond);
 
 /* ---- stmt.c ---- */
 void cg_stmt(struct cg *g, struct ast_node *n);

@@ -280,7 +280,7 @@ LLVMValueRef cg_str_eq(struct cg *g, LLVMValueRef a, uint32_t asz, LLVMValueRef 
 }
 
 /* The ACT_RUNTIME_WARNING sema made for @n (found by location), or NULL. */
-static const struct action *warning_for(struct cg *g, const struct ast_node *n)
+const struct action *cg_warning_for(struct cg *g, const struct ast_node *n)
 {
 	for (size_t i = 0; i < g->res->actions.n; i++) {
 		const struct action *a = g->res->actions.v[i];
@@ -293,7 +293,7 @@ static const struct action *warning_for(struct cg *g, const struct ast_node *n)
 }
 
 /* Sends the (payload-less) warning event @w when @cond holds. */
-static void runtime_warning(struct cg *g, const struct action *w, LLVMValueRef cond)
+void cg_runtime_warning(struct cg *g, const struct action *w, LLVMValueRef cond)
 {
 	LLVMBasicBlockRef warn = cg_block(g, "rt_warn"), cont = cg_block(g, "rt_ok");
 	LLVMValueRef ev, args[4];
@@ -401,9 +401,9 @@ static LLVMValueRef binop(struct cg *g, struct ast_node *n)
 		LLVMValueRef z = LLVMBuildICmp(g->b, LLVMIntEQ, r, LLVMConstInt(ty, 0, 0), "");
 		const struct action *w = NULL;
 
-		w = warning_for(g, n);
+		w = cg_warning_for(g, n);
 		if (w)
-			runtime_warning(g, w, z); /* tell user space about the zero divisor */
+			cg_runtime_warning(g, w, z); /* tell user space about the zero divisor */
 		LLVMValueRef safe = LLVMBuildSelect(g->b, z, LLVMConstInt(ty, 1, 0), r, "");
 		LLVMValueRef q = n->bin.op == AST_OP_DIV ? LLVMBuildUDiv(g->b, l, safe, "") :
 							   LLVMBuildURem(g->b, l, safe, "");
@@ -518,12 +518,12 @@ static LLVMValueRef addr_of(struct cg *g, struct ast_node *n, enum cg_mem *mem, 
 		uint32_t es = n->type->size;
 		LLVMValueRef base, idx = resize(g, cg_expr(g, n->index.index), g->i64, true);
 		LLVMValueRef off;
-		const struct action *w = bt->kind == TY_ARRAY ? warning_for(g, n) : NULL;
+		const struct action *w = bt->kind == TY_ARRAY ? cg_warning_for(g, n) : NULL;
 
 		if (w && bt->n) {
 			LLVMValueRef oob = LLVMBuildICmp(g->b, LLVMIntUGE, idx, cg_i64(g, bt->n), "");
 
-			runtime_warning(g, w, oob);
+			cg_runtime_warning(g, w, oob);
 			/* stay inside the array where the verifier can see it */
 			idx = LLVMBuildSelect(g->b, oob, cg_i64(g, 0), idx, "");
 		}
@@ -723,6 +723,8 @@ LLVMValueRef cg_expr(struct cg *g, struct ast_node *n)
 			return cg_bi_print(g, n);
 		if (fn >= BI_COUNT && fn <= BI_HAS_KEY)
 			return cg_bi_map(g, n);
+		if (fn == BI_PERCPU_KADDR)
+			return cg_bi_stdlib(g, n);
 		return cg_bi_mem(g, n);
 	}
 	case AST_BINOP:

@@ -9,6 +9,9 @@
  *   is_err(ptr)         (uint64)ptr >= (uint64)-4095, the kernel's IS_ERR()
  *   leader_tid([task])  task->group_leader->pid
  *   pcomm([task]), leader_comm([task])   ->real_parent / ->group_leader ->comm
+ *   percpu_kaddr("var"[, cpu])   uint64 * to the per-CPU kernel variable of
+ *                       the current (or given) CPU; the variable is found in
+ *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
  *   KERNEL_ENUM_VALUE   an identifier naming an enumerator of a kernel BTF enum
  *                       (SKB_DROP_REASON_NOT_SPECIFIED) is that value, typed
  *                       with its enum so %s prints it by name
@@ -127,6 +130,44 @@ static const struct type *is_err(struct sema *s, struct ast_node **np)
 	return sema_expr(s, np);
 }
 
+static const struct type *percpu_kaddr(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a = n->call.args;
+	struct call_info *ci;
+	struct btf *btf;
+	int32_t id;
+
+	if (!sema_arity(s, n, 1, 2))
+		return NULL;
+	if (a->kind != AST_STR) {
+		sema_err(s, a->loc, "percpu_kaddr() expects a string literal");
+		return NULL;
+	}
+	btf = sema_btf(s);
+	id = btf ? btf__find_by_name_kind(btf, a->str.s, BTF_KIND_VAR) : -1;
+	if (id <= 0) {
+		sema_err(s, n->loc, "Could not resolve variable \"%s\" from BTF", a->str.s);
+		return NULL;
+	}
+	if (a->next) {
+		const struct type *ct = sema_expr(s, &a->next);
+
+		if (!ct)
+			return NULL;
+		if (!sema_ty_is_int(ct)) {
+			sema_err(s, a->next->loc, "percpu_kaddr() expects an integer cpu, got %s",
+				 sema_ty_name(s, ct));
+			return NULL;
+		}
+		sema_cast_to(s, &a->next, sema_ty_int(s, 8, false));
+	}
+	a->type = sema_ty_string(s, a->str.len + 1);
+	ci = sema_call_info(s, n, BI_PERCPU_KADDR);
+	ci->n = id;
+	n->type = sema_ty_ptr(s, sema_ty_int(s, 8, false), AS_KERNEL);
+	return n->type;
+}
+
 bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	const char *name = (*np)->call.name;
@@ -139,6 +180,8 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = name_of(s, np, TNT_ERRNO);
 	else if (!strcmp(name, "signal_name"))
 		*tp = name_of(s, np, TNT_SIGNAL);
+	else if (!strcmp(name, "percpu_kaddr"))
+		*tp = percpu_kaddr(s, np);
 	else if (!strcmp(name, "is_err"))
 		*tp = is_err(s, np);
 	else if (!strcmp(name, "leader_tid"))

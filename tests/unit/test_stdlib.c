@@ -148,6 +148,18 @@ static void test_kernel(void)
 	ok(t && (t->kind == TY_ENUM || t->kind == TY_INT), "TCP_ESTABLISHED resolves from BTF");
 	run_fini(&r);
 
+	run_prog(&r, "begin { @a = percpu_kaddr(\"process_counts\"); @b = percpu_kaddr(\"runqueues\", 0); exit(); }");
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_POINTER, "percpu_kaddr() is a pointer");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @a = percpu_kaddr(\"no_such_percpu_var\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "Could not resolve variable \"no_such_percpu_var\" from BTF"),
+	   "percpu_kaddr() of an unknown variable");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = NO_SUCH_ENUMERATOR_XYZ; }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "Unknown identifier"), "unknown identifiers still fail");
 	run_fini(&r);
