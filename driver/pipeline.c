@@ -90,6 +90,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	env.debug_dirs = o->debuginfo_dirs;
 	env.n_debug_dirs = o->n_debuginfo_dirs;
 	env.compile_only = o->emit_elf != NULL;
+	env.no_kprobe_multi = (o->no_features & NOFEAT_KPROBE_MULTI) != 0;
 
 	if (o->cmd && !o->list && o->mode == MODE_RUN) {
 		child = rt_child_spawn(o->cmd);

@@ -269,7 +269,8 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		struct strvec all = { 0 }, names = { 0 };
 		/* a function wildcard (no module, no offset) is one kprobe_multi
 		 * program when the kernel has it and `probe` is not used, as bpftrace */
-		bool multi = !mod && !off && !env->no_multi && probe_kprobe_has_multi();
+		bool multi = !mod && !off && !env->no_multi && !env->no_kprobe_multi &&
+			     probe_kprobe_has_multi();
 
 		kp_traceable(env, true, &all);
 		for (size_t i = 0; i < all.n; i++) {

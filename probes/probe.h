@@ -41,6 +41,7 @@ struct probe_env {
 	 * every match must be its own program, so kprobe wildcards do not
 	 * become one kprobe_multi target. */
 	bool no_multi;
+	bool no_kprobe_multi;       /* --no-feature kprobe_multi */
 };
 
 /* Program context as the BPF program sees it. */
