@@ -127,7 +127,7 @@ static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key
 {
 	LLVMValueRef args[4] = { g->maps[mi->id], key, val, cg_i64(g, 0) };
 
-	cg_helper(g, BH_map_update_elem, g->i64, args, 4);
+	g->last_update = cg_helper(g, BH_map_update_elem, g->i64, args, 4);
 }
 
 /* Sums (or min/max/avg-combines) the per-CPU values of @key. */
@@ -265,10 +265,14 @@ void cg_map_assign(struct cg *g, struct ast_node *m, struct ast_node *rhs)
 {
 	const struct map_info *mi = m->map.info;
 	LLVMValueRef v = cg_expr(g, rhs), key;
+	const struct action *w;
 
 	v = cg_convert(g, v, rhs->type, mi->value_type);
 	key = cg_map_key(g, m, 0);
 	cg_map_store(g, m, key, v);
+	w = mi->is_declared ? cg_warning_for(g, m) : NULL;
+	if (w && g->last_update)
+		cg_runtime_warning(g, w, LLVMBuildICmp(g->b, LLVMIntSLT, g->last_update, cg_i64(g, 0), ""));
 }
 
 /* log2 bucket of bpftrace's hist(): 0 for negative values, 1 + v below 2^k,

@@ -12,6 +12,8 @@ static bool check_format(struct sema *s, struct ast_node *call, const char *fmt,
 	struct ast_node *a = args;
 
 	for (const char *p = fmt; *p; p++) {
+		char conv;
+
 		if (*p != '%')
 			continue;
 		p++;
@@ -25,6 +27,7 @@ static bool check_format(struct sema *s, struct ast_node *call, const char *fmt,
 			sema_err(s, call->loc, "%s: Invalid format string", call->call.name);
 			return false;
 		}
+		conv = *p;
 		if (*p == 'r') {
 			/* %r, %rx, %rh */
 			if (p[1] == 'x' || p[1] == 'h')
@@ -34,16 +37,16 @@ static bool check_format(struct sema *s, struct ast_node *call, const char *fmt,
 		if (a) {
 			const struct type *t = a->type;
 
-			if (t && strchr("diouxXc", *p) && t->kind == TY_STRING) {
+			if (t && strchr("diouxXc", conv) && t->kind == TY_STRING) {
 				sema_err(s, a->loc, "%s: %%%c specifier expects a value of type integer (%s supplied)",
-					 call->call.name, *p, sema_ty_name(s, t));
+					 call->call.name, conv, sema_ty_name(s, t));
 				return false;
 			}
 			a = a->next;
 		}
-		if (!strchr("diouxXcspfeEgGr", *p)) {
+		if (!strchr("diouxXcspfeEgGr", conv)) {
 			sema_err(s, call->loc, "%s: Invalid format string conversion specifier: %%%c",
-				 call->call.name, *p);
+				 call->call.name, conv);
 			return false;
 		}
 	}

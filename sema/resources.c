@@ -146,6 +146,14 @@ static void call_action(struct sema *s, struct ast_node *n)
 		finish_action(s, a);
 		return;
 	}
+	if (n->kind == AST_ASSIGN && n->assign.lhs->kind == AST_MAP && n->assign.lhs->map.info &&
+	    n->assign.lhs->map.info->is_declared) {
+		/* a declared map can fill up: say so when an update fails */
+		a = new_action(s, ACT_RUNTIME_WARNING, n->assign.lhs);
+		a->fmt = "Map full; can't update element.";
+		finish_action(s, a);
+		return;
+	}
 	if (n->kind == AST_INDEX && n->index.e->type && n->index.e->type->kind == TY_ARRAY) {
 		int64_t k;
 
