@@ -23,9 +23,21 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 
+/* A function's defining DIE, for the name index. */
+struct udwarf_fn {
+	const char *name; /* in the DWARF data */
+	size_t seq;       /* discovery order: the first definition wins */
+	Dwarf_Die die;
+};
+
 struct udwarf {
 	int fd;
 	Dwarf *dw;
+	/* defining DIEs of all functions sorted by name, built on the first
+	 * lookup (wildcard uprobes look up many functions of one file) */
+	struct udwarf_fn *fns;
+	size_t n_fns, cap_fns;
+	bool is_indexed;
 };
 
 /* ---- opening ---- */
@@ -156,6 +168,7 @@ void udwarf_free(struct udwarf *u)
 		return;
 	dwarf_end(u->dw);
 	close(u->fd);
+	free(u->fns);
 	free(u);
 }
 
@@ -467,37 +480,66 @@ static void conv_fini(struct conv *c)
 
 /* ---- functions ---- */
 
-struct func_find {
-	const char *name;
-	Dwarf_Die die;
-	bool found;
-};
-
-static int func_cb(Dwarf_Die *die, void *arg)
+static int index_cb(Dwarf_Die *die, void *arg)
 {
-	struct func_find *ff = arg;
+	struct udwarf *u = arg;
 	const char *name = dwarf_diename(die);
 
-	if (name && strcmp(name, ff->name) == 0 && !is_declaration(die)) {
-		ff->die = *die;
-		ff->found = true;
-		return DWARF_CB_ABORT;
+	if (!name || is_declaration(die))
+		return DWARF_CB_OK;
+	if (u->n_fns == u->cap_fns) {
+		u->cap_fns = u->cap_fns ? u->cap_fns * 2 : 256;
+		u->fns = xrealloc(u->fns, u->cap_fns * sizeof(*u->fns));
 	}
+	u->fns[u->n_fns] = (struct udwarf_fn){ name, u->n_fns, *die };
+	u->n_fns++;
 	return DWARF_CB_OK;
 }
 
-static bool func_in_cu(Dwarf_Die *cu, void *arg)
+static bool index_cu(Dwarf_Die *cu, void *arg)
 {
-	struct func_find *ff = arg;
+	dwarf_getfuncs(cu, index_cb, arg, 0);
+	return false;
+}
 
-	dwarf_getfuncs(cu, func_cb, ff, 0);
-	return ff->found;
+static int cmp_fn(const void *pa, const void *pb)
+{
+	const struct udwarf_fn *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The first defining DIE of @name in CU order, through the index. */
+static bool find_func(struct udwarf *u, const char *name, Dwarf_Die *out)
+{
+	size_t lo = 0, hi;
+
+	if (!u->is_indexed) {
+		u->is_indexed = true;
+		each_cu(u->dw, true, index_cu, u);
+		if (u->n_fns)
+			qsort(u->fns, u->n_fns, sizeof(*u->fns), cmp_fn);
+	}
+	hi = u->n_fns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(u->fns[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == u->n_fns || strcmp(u->fns[lo].name, name) != 0)
+		return false;
+	*out = u->fns[lo].die;
+	return true;
 }
 
 int udwarf_func_params(struct udwarf *u, const char *func, struct arena *a,
 		       struct udwarf_param **params, unsigned *n)
 {
-	struct func_find ff = { .name = func };
+	Dwarf_Die fdie;
 	struct conv c = { .a = a };
 	struct udwarf_param *v = NULL;
 	unsigned cnt = 0, cap = 0;
@@ -505,9 +547,9 @@ int udwarf_func_params(struct udwarf *u, const char *func, struct arena *a,
 
 	*params = NULL;
 	*n = 0;
-	if (!each_cu(u->dw, true, func_in_cu, &ff))
+	if (!find_func(u, func, &fdie))
 		return -ENOENT;
-	if (dwarf_child(&ff.die, &child) == 0) {
+	if (dwarf_child(&fdie, &child) == 0) {
 		do {
 			struct sbuf b = { 0 };
 			Dwarf_Die t;
