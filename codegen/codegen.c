@@ -695,12 +695,40 @@ static int emit(struct cg *g, struct cg_obj *out)
 		LLVMDisposeTargetMachine(tm);
 		return -1;
 	}
+	if (g->failed) { /* an error reported through llvm_diag */
+		LLVMDisposeMemoryBuffer(mb);
+		LLVMDisposeTargetMachine(tm);
+		return -1;
+	}
 	out->size = LLVMGetBufferSize(mb);
 	out->data = xmalloc(out->size);
 	memcpy(out->data, LLVMGetBufferStart(mb), out->size);
 	LLVMDisposeMemoryBuffer(mb);
 	LLVMDisposeTargetMachine(tm);
 	return 0;
+}
+
+/* LLVM reports some errors (e.g. the BPF backend's "stack limit exceeded")
+ * through the context's diagnostic handler; the default one prints and calls
+ * exit(). Errors become a diagnostic and fail the compile; the rest is
+ * dropped. */
+static void llvm_diag(LLVMDiagnosticInfoRef di, void *arg)
+{
+	struct cg *g = arg;
+	char *msg;
+
+	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+		return;
+	msg = LLVMGetDiagInfoDescription(di);
+	if (!g->failed) {
+		size_t n = strlen(msg);
+
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		diag_plain_error(g->cx->diag, "%.*s", (int)n, msg);
+	}
+	g->failed = true;
+	LLVMDisposeMessage(msg);
 }
 
 static void llvm_init_once(void)
@@ -734,6 +762,7 @@ int cg_compile(struct ast_ctx *cx, const struct ast_node *prog, const struct res
 	nc = sysconf(_SC_NPROCESSORS_CONF);
 	g.n_cpus = nc > 0 ? nc : 1;
 	g.ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(g.ctx, llvm_diag, &g);
 	g.mod = LLVMModuleCreateWithNameInContext(fname, g.ctx);
 	g.b = LLVMCreateBuilderInContext(g.ctx);
 	g.i1 = LLVMInt1TypeInContext(g.ctx);
