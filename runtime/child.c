@@ -4,12 +4,15 @@
  * its program is looked up in PATH before forking (a missing program is an
  * error up front), and the child is forked at once but waits, blocked on a
  * pipe, until the probes are attached; then it execs. A second pipe, closed
- * by a successful exec (O_CLOEXEC), carries the exec error back otherwise. */
+ * by a successful exec (O_CLOEXEC), carries the exec error back otherwise.
+ * The child gets SIGKILL when the tracer dies (PR_SET_PDEATHSIG), so it never
+ * outlives it, whatever ends the tracer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,7 +65,7 @@ struct rt_child *rt_child_spawn(const char *cmd)
 	struct rt_child *c;
 	char *copy = xstrdup(cmd), *save = NULL, *prog;
 	int go[2], result[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	for (char *a = strtok_r(copy, " ", &save); a; a = strtok_r(NULL, " ", &save))
 		strvec_push(&args, a);
@@ -107,6 +110,11 @@ struct rt_child *rt_child_spawn(const char *cmd)
 
 		close(go[1]);
 		close(result[0]);
+		/* never outlive the tracer, even when it is SIGKILLed (the flag
+		 * survives exec; the getppid check closes the race with a tracer
+		 * that died before prctl) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		/* do not take the tracer's signal dispositions along */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
