@@ -723,7 +723,7 @@ LLVMValueRef cg_expr(struct cg *g, struct ast_node *n)
 			return cg_bi_print(g, n);
 		if (fn >= BI_COUNT && fn <= BI_HAS_KEY)
 			return cg_bi_map(g, n);
-		if (fn == BI_PERCPU_KADDR)
+		if (fn >= BI_PERCPU_KADDR) /* the stdlib ones, at the end of builtins.def */
 			return cg_bi_stdlib(g, n);
 		return cg_bi_mem(g, n);
 	}

@@ -12,6 +12,7 @@
  *   percpu_kaddr("var"[, cpu])   uint64 * to the per-CPU kernel variable of
  *                       the current (or given) CPU; the variable is found in
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
+ *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
  *   KERNEL_ENUM_VALUE   an identifier naming an enumerator of a kernel BTF enum
  *                       (SKB_DROP_REASON_NOT_SPECIFIED) is that value, typed
  *                       with its enum so %s prints it by name
@@ -168,6 +169,28 @@ static const struct type *percpu_kaddr(struct sema *s, struct ast_node **np)
 	return n->type;
 }
 
+/* socket_cookie(struct sock *) */
+static const struct type *socket_cookie(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	t = sema_expr(s, &n->call.args);
+	if (!t)
+		return NULL;
+	if (t->kind != TY_POINTER || !t->elem || t->elem->kind != TY_STRUCT || !t->elem->name ||
+	    strcmp(t->elem->name, "struct sock")) {
+		sema_err(s, n->loc, "%s() only supports 'struct sock *' as the argument (%s provided)",
+			 n->call.name, sema_ty_name(s, t));
+		return NULL;
+	}
+	sema_call_info(s, n, BI_SOCKET_COOKIE);
+	n->type = sema_ty_int(s, 8, false);
+	return n->type;
+}
+
 bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	const char *name = (*np)->call.name;
@@ -182,6 +205,8 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = name_of(s, np, TNT_SIGNAL);
 	else if (!strcmp(name, "percpu_kaddr"))
 		*tp = percpu_kaddr(s, np);
+	else if (!strcmp(name, "socket_cookie"))
+		*tp = socket_cookie(s, np);
 	else if (!strcmp(name, "is_err"))
 		*tp = is_err(s, np);
 	else if (!strcmp(name, "leader_tid"))

@@ -120,6 +120,11 @@ static void test_sema(void)
 	   "syscall_name() of a string is rejected");
 	run_fini(&r);
 
+	run_prog(&r, "begin { @a = socket_cookie(1); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
+	   "socket_cookie() of an integer is rejected");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = syscall_name(); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "syscall_name() requires 1 argument"),
 	   "syscall_name() needs its argument");
