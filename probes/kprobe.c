@@ -162,6 +162,38 @@ static const char *kp_symbol_at(const struct probe_env *env, uint64_t addr, stru
 	return *best && best_addr ? arena_strndup(a, best, strlen(best)) : NULL;
 }
 
+/* --emit-elf where ftrace's list is unreadable: "module:func" of the text
+ * symbols of kallsyms (minus the blocked ones), sorted, so that wildcards
+ * still expand to something to compile. */
+static void kp_kallsyms_funcs(const struct probe_env *env, struct strvec *out)
+{
+	FILE *f = env->kallsyms ? fopen(env->kallsyms, "r") : NULL;
+	struct strvec raw = { 0 };
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char kind, name[256], mod[128] = "vmlinux";
+
+		if (sscanf(line, "%*s %c %255s [%127[^]]]", &kind, name, mod) < 2 ||
+		    (kind != 't' && kind != 'T') || strchr(name, '.') ||
+		    probe_kernel_func_blocked(mod, name, NULL))
+			continue;
+		strvec_push_owned(&raw, xasprintf("%s:%s", mod, name));
+	}
+	fclose(f);
+	strvec_sort(&raw);
+	for (size_t i = 0; i < raw.n; i++) {
+		if (out->n && strcmp(out->v[out->n - 1], raw.v[i]) == 0) {
+			free(raw.v[i]);
+			continue;
+		}
+		strvec_push_owned(out, raw.v[i]);
+	}
+	free(raw.v);
+}
+
 /* True if @func (of module @mod, NULL = any) is in the traceable list, or
  * when that list cannot be read (then attaching decides). */
 static bool kp_is_traceable(const struct probe_env *env, const char *mod, const char *func)
@@ -272,7 +304,8 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		bool multi = !mod && !off && !env->no_multi && !env->no_kprobe_multi &&
 			     probe_kprobe_has_multi();
 
-		kp_traceable(env, true, &all);
+		if (kp_traceable(env, true, &all) < 0 && env->compile_only)
+			kp_kallsyms_funcs(env, &all);
 		for (size_t i = 0; i < all.n; i++) {
 			char *colon = strchr(all.v[i], ':');
 
