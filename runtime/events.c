@@ -17,12 +17,31 @@
 
 #include "runtime/rt_int.h"
 
+bool rt_out_check(struct rt *rt)
+{
+	int err = errno;
+
+	if (rt->out_err)
+		return true;
+	if (!ferror(rt->out))
+		return false;
+	rt->out_err = err ? err : EIO;
+	rt->finalize = true;
+	fflush(stdout);
+	fprintf(stderr, "ERROR: failed to write output: %s\n", strerror(rt->out_err));
+	return true;
+}
+
 void rt_emit(struct rt *rt, const char *s, size_t len)
 {
+	if (rt->out_err)
+		return;
+	errno = 0;
 	if (len)
 		fwrite(s, 1, len, rt->out);
 	if (rt->o->buffering != 'f')
 		fflush(rt->out);
+	rt_out_check(rt);
 }
 
 static void emit_buf(struct rt *rt)

@@ -64,6 +64,13 @@ static int map_read(struct rt *rt, const struct map_info *m, struct bpf_map *bm,
 	e->ksize = ksize;
 	e->vsize = vsize;
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		/* Ctrl-C during a print() of a huge map stops it promptly (at
+		 * exit the flag is clear: the maps print in full, and a second
+		 * Ctrl-C ends the process) */
+		if (rt_stop_requested()) {
+			err = -EINTR;
+			break;
+		}
 		if (bpf_map_lookup_elem(fd, next, vbuf) == 0) {
 			if (e->n == e->cap) {
 				e->cap = e->cap ? e->cap * 2 : 64;

@@ -819,8 +819,10 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	fflush(rt.out);
 	if (!err && res->cfg.print_maps_on_exit)
 		rt_maps_print_all(&rt);
+	errno = 0;
 	fflush(rt.out);
-	status = err ? 1 : rt.exit_code;
+	rt_out_check(&rt);
+	status = err || rt.out_err ? 1 : rt.exit_code;
 
 out:
 	rt_in_shutdown = 1;

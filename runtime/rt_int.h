@@ -35,6 +35,8 @@ struct rt {
 	struct bpf_map *lost;         /* RT_LOST_MAP, or NULL */
 	uint64_t n_lost;              /* losses reported so far */
 	bool finalize;                /* exit() seen: ignore further events */
+	int out_err;                  /* errno of a failed write to the output (-o on a
+				       * full disk), reported once; the run stops */
 	bool has_exit;
 	int exit_code;
 	struct sbuf buf;              /* scratch for formatting */
@@ -46,8 +48,11 @@ bool rt_stop_requested(void);
 
 /* events.c: ring buffer callback (ctx = struct rt *). */
 int rt_event_cb(void *ctx, void *data, size_t size);
-/* Writes @len bytes of text to the output and flushes per rt->o->buffering. */
+/* Writes @len bytes of text to the output and flushes per rt->o->buffering.
+ * A write error is reported once and stops the run (rt->out_err). */
 void rt_emit(struct rt *rt, const char *s, size_t len);
+/* Checks the output stream for a write error (see rt_emit). true if failed. */
+bool rt_out_check(struct rt *rt);
 
 /* maps.c */
 /* Prints map @m (top/div as print() takes them; 0 = all / 1). 0 or -errno. */
