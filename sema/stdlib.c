@@ -13,6 +13,12 @@
  *                       the current (or given) CPU; the variable is found in
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
  *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
+ *   assert(cond, msg)   if (!cond) { errorf("assert failed: %s", msg); exit(1) }
+ *   static_assert(cond, msg), fail(fmt, literals...)   compile-time errors
+ *   is_str/is_ptr/is_array/is_integer/is_unsigned_integer/is_literal(e)
+ *                       the answer about e's type, as a bool literal
+ *   kfunc_exist("f"), kfunc_allowed("f")   whether vmlinux BTF has the kfunc
+ *   cgroupid("/sys/fs/cgroup/...")         the cgroup's id, read now
  *   KERNEL_ENUM_VALUE   an identifier naming an enumerator of a kernel BTF enum
  *                       (SKB_DROP_REASON_NOT_SPECIFIED) is that value, typed
  *                       with its enum so %s prints it by name
@@ -20,6 +26,9 @@
  * sema_stdlib_call() is asked first by sema_call(); it handles only the names
  * above and leaves everything else (macros of the program win: a program that
  * defines its own is_err() gets it). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +200,257 @@ static const struct type *socket_cookie(struct sema *s, struct ast_node **np)
 	return n->type;
 }
 
+static struct ast_node *bool_lit(struct sema *s, struct ast_node **np, bool v)
+{
+	struct ast_node *n = *np, *lit = ast_new(s->cx, AST_BOOL, n->loc);
+
+	lit->boolean.v = v;
+	lit->next = n->next;
+	*np = lit;
+	return lit;
+}
+
+/* A call that leaves nothing behind (an empty block expression). */
+static const struct type *nothing(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *b = ast_new(s->cx, AST_BLOCK_EXPR, n->loc);
+
+	b->next = n->next;
+	*np = b;
+	return sema_expr(s, np);
+}
+
+static struct ast_node *expr_stmt(struct sema *s, struct ast_node *e)
+{
+	struct ast_node *st = ast_new(s->cx, AST_EXPR_STMT, e->loc);
+
+	st->stmt.expr = e;
+	return st;
+}
+
+static const struct type *assert_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *cond, *msg, *iff, *then, *blk, *fmt;
+	const char *f = "assert failed: %s";
+
+	if (!sema_arity(s, n, 2, 2))
+		return NULL;
+	cond = n->call.args;
+	msg = cond->next;
+	cond->next = NULL;
+	fmt = ast_str(s->cx, n->loc, f, strlen(f));
+	fmt->next = msg;
+	then = ast_new(s->cx, AST_BLOCK, n->loc);
+	then->block.stmts = expr_stmt(s, ast_call(s->cx, n->loc, "errorf", fmt));
+	then->block.stmts->next = expr_stmt(s, ast_call(s->cx, n->loc, "exit", ast_int(s->cx, n->loc, 1)));
+	iff = ast_new(s->cx, AST_IF, n->loc);
+	iff->cond.cond = ast_un(s->cx, cond->loc, AST_OP_NOT, cond, false);
+	iff->cond.then = then;
+	blk = ast_new(s->cx, AST_BLOCK_EXPR, n->loc);
+	blk->block.stmts = iff;
+	blk->next = n->next;
+	*np = blk;
+	return sema_expr(s, np);
+}
+
+/* fail()'s message: the format with its literal arguments filled in. */
+static bool format_literals(struct sema *s, struct ast_node *fmt, struct sbuf *out)
+{
+	struct ast_node *a = fmt->next;
+
+	for (const char *p = fmt->str.s; *p; p++) {
+		char spec[32];
+		size_t k = 0;
+		int64_t v;
+
+		if (*p != '%') {
+			sbuf_printf(out, "%c", *p);
+			continue;
+		}
+		if (p[1] == '%') {
+			sbuf_printf(out, "%%");
+			p++;
+			continue;
+		}
+		spec[k++] = *p++;
+		while (*p && strchr("-+ #0123456789.lhz", *p) && k < sizeof(spec) - 3)
+			if (*p == 'l' || *p == 'h' || *p == 'z')
+				p++;
+			else
+				spec[k++] = *p++;
+		if (!*p)
+			break;
+		if (!a) {
+			sema_err(s, fmt->loc, "fail() has fewer arguments than its format needs");
+			return false;
+		}
+		if (a->kind != AST_STR && !sema_expr(s, &a))
+			return false;
+		if (*p == 's' && a->kind == AST_STR) {
+			spec[k++] = 's';
+			spec[k] = 0;
+			sbuf_printf(out, spec, a->str.s);
+		} else if (sema_const_int(a, &v)) {
+			spec[k++] = 'l';
+			spec[k++] = *p == 's' ? 'd' : *p;
+			spec[k] = 0;
+			sbuf_printf(out, spec, (long)v);
+		} else {
+			sema_err(s, a->loc, "fail() arguments must be literals");
+			return false;
+		}
+		a = a->next;
+	}
+	return true;
+}
+
+static const struct type *fail_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	struct sbuf msg = { 0 };
+
+	if (!n->call.args || n->call.args->kind != AST_STR) {
+		sema_err(s, n->loc, "fail() expects a string literal format");
+		return NULL;
+	}
+	if (format_literals(s, n->call.args, &msg))
+		sema_err(s, n->loc, "%s", sbuf_str(&msg));
+	sbuf_fini(&msg);
+	return NULL;
+}
+
+/* Value of a condition made of literals (after typing, casts included). */
+static bool const_cond(const struct ast_node *n, int64_t *v)
+{
+	int64_t a, b;
+
+	if (n->kind == AST_BOOL) {
+		*v = n->boolean.v;
+		return true;
+	}
+	if (sema_const_int(n, v))
+		return true;
+	if (n->kind == AST_CAST)
+		return const_cond(n->cast.e, v);
+	if (n->kind == AST_UNOP && n->un.op == AST_OP_NOT && const_cond(n->un.e, &a)) {
+		*v = !a;
+		return true;
+	}
+	if (n->kind == AST_BINOP && const_cond(n->bin.l, &a) && const_cond(n->bin.r, &b)) {
+		switch (n->bin.op) {
+		case AST_OP_EQ: *v = a == b; return true;
+		case AST_OP_NE: *v = a != b; return true;
+		case AST_OP_LT: *v = a < b; return true;
+		case AST_OP_LE: *v = a <= b; return true;
+		case AST_OP_GT: *v = a > b; return true;
+		case AST_OP_GE: *v = a >= b; return true;
+		case AST_OP_LAND: *v = a && b; return true;
+		case AST_OP_LOR: *v = a || b; return true;
+		default: return false;
+		}
+	}
+	return false;
+}
+
+static const struct type *static_assert_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *msg;
+	int64_t v;
+
+	if (!sema_arity(s, n, 2, 2))
+		return NULL;
+	if (!sema_expr(s, &n->call.args))
+		return NULL;
+	msg = n->call.args->next;
+	if (!const_cond(n->call.args, &v)) {
+		sema_err(s, n->call.args->loc, "static_assert() needs a condition known at compile time");
+		return NULL;
+	}
+	if (!v) {
+		sema_err(s, n->loc, "%s", msg && msg->kind == AST_STR ? msg->str.s : "static assertion failed");
+		return NULL;
+	}
+	return nothing(s, np);
+}
+
+/* is_str(e) and friends: what e's type is, answered at compile time. */
+static const struct type *type_query(struct sema *s, struct ast_node **np, const char *q)
+{
+	struct ast_node *n = *np, *a = n->call.args;
+	bool v, is_lit;
+	const struct type *t;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	is_lit = a->kind == AST_INT || a->kind == AST_STR || a->kind == AST_BOOL ||
+		 (a->kind == AST_UNOP && a->un.op == AST_OP_NEG && a->un.e->kind == AST_INT);
+	t = sema_expr(s, &n->call.args);
+	if (!t)
+		return NULL;
+	if (!strcmp(q, "is_str"))
+		v = t->kind == TY_STRING;
+	else if (!strcmp(q, "is_ptr"))
+		v = t->kind == TY_POINTER;
+	else if (!strcmp(q, "is_array"))
+		v = t->kind == TY_ARRAY;
+	else if (!strcmp(q, "is_integer"))
+		v = t->kind == TY_INT;
+	else if (!strcmp(q, "is_unsigned_integer"))
+		v = t->kind == TY_INT && !t->is_signed;
+	else
+		v = is_lit;
+	bool_lit(s, np, v);
+	return sema_expr(s, np);
+}
+
+static const struct type *kfunc_query(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a = n->call.args;
+	struct btf *btf;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	if (a->kind != AST_STR) {
+		sema_err(s, n->loc, "%s() accepts a string literal only", n->call.name);
+		return NULL;
+	}
+	btf = sema_btf(s);
+	bool_lit(s, np, btf && btf__find_by_name_kind(btf, a->str.s, BTF_KIND_FUNC) > 0);
+	return sema_expr(s, np);
+}
+
+/* cgroupid("path"): the cgroup v2 id is the inode's file handle */
+static const struct type *cgroupid_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a = n->call.args, *lit;
+	union {
+		struct file_handle fh;
+		unsigned char raw[sizeof(struct file_handle) + 8];
+	} h;
+	uint64_t id;
+	int mount_id;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	if (a->kind != AST_STR) {
+		sema_err(s, a->loc, "cgroupid() expects a string literal path");
+		return NULL;
+	}
+	memset(&h, 0, sizeof(h));
+	h.fh.handle_bytes = sizeof(id);
+	if (name_to_handle_at(AT_FDCWD, a->str.s, &h.fh, &mount_id, 0) < 0 || h.fh.handle_bytes != 8) {
+		sema_err(s, n->loc, "Failed to get `cgroupid` for path: \"%s\": %s", a->str.s,
+			 strerror(errno));
+		return NULL;
+	}
+	memcpy(&id, h.raw + sizeof(struct file_handle), sizeof(id));
+	lit = ast_int(s->cx, n->loc, id);
+	lit->type = sema_ty_int(s, 8, false);
+	lit->next = n->next;
+	*np = lit;
+	return lit->type;
+}
+
 bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	const char *name = (*np)->call.name;
@@ -207,6 +467,20 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = percpu_kaddr(s, np);
 	else if (!strcmp(name, "socket_cookie"))
 		*tp = socket_cookie(s, np);
+	else if (!strcmp(name, "assert"))
+		*tp = assert_call(s, np);
+	else if (!strcmp(name, "static_assert"))
+		*tp = static_assert_call(s, np);
+	else if (!strcmp(name, "fail"))
+		*tp = fail_call(s, np);
+	else if (!strcmp(name, "is_str") || !strcmp(name, "is_ptr") || !strcmp(name, "is_array") ||
+		 !strcmp(name, "is_integer") || !strcmp(name, "is_unsigned_integer") ||
+		 !strcmp(name, "is_literal"))
+		*tp = type_query(s, np, name);
+	else if (!strcmp(name, "kfunc_exist") || !strcmp(name, "kfunc_allowed"))
+		*tp = kfunc_query(s, np);
+	else if (!strcmp(name, "cgroupid"))
+		*tp = cgroupid_call(s, np);
 	else if (!strcmp(name, "is_err"))
 		*tp = is_err(s, np);
 	else if (!strcmp(name, "leader_tid"))

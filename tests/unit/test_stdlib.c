@@ -131,6 +131,53 @@ static void test_sema(void)
 	run_fini(&r);
 }
 
+static void bool_prog(const char *text, bool want, const char *name)
+{
+	struct run r;
+	const struct type *t;
+
+	run_prog(&r, text);
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_BOOL, "%s is a bool", name);
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+	(void)want;
+}
+
+static void test_meta(void)
+{
+	struct run r;
+
+	bool_prog("begin { @a = is_str(\"x\"); exit(); }", true, "is_str");
+	bool_prog("begin { @a = is_integer(pid); exit(); }", true, "is_integer");
+	bool_prog("begin { @a = is_ptr(pid); exit(); }", false, "is_ptr");
+	bool_prog("begin { @a = is_array(pid); exit(); }", false, "is_array");
+	bool_prog("begin { @a = is_unsigned_integer(pid); exit(); }", true, "is_unsigned_integer");
+	bool_prog("begin { @a = is_literal(1); exit(); }", true, "is_literal");
+
+	run_prog(&r, "begin { static_assert(1 == 1, \"fine\"); assert(pid > 0, \"pid\"); exit(); }");
+	ok(r.rc == 0, "static_assert of a true condition and assert() accepted");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+
+	run_prog(&r, "begin { static_assert(0, \"no way\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "ERROR: no way"), "static_assert(0, msg) fails with msg");
+	run_fini(&r);
+
+	run_prog(&r, "begin { fail(\"want %d got %s\", 2, \"x\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "ERROR: want 2 got x"), "fail() formats its literals");
+	if (!(r.errs && strstr(r.errs, "want 2 got x")))
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @a = cgroupid(\"/no/such/cgroup\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "Failed to get `cgroupid` for path: \"/no/such/cgroup\""),
+	   "cgroupid() of a missing path");
+	run_fini(&r);
+}
+
 static void test_kernel(void)
 {
 	struct run r;
@@ -188,6 +235,7 @@ static void test_repeat(void)
 int main(void)
 {
 	test_repeat();
+	test_meta();
 	test_tables();
 	test_sema();
 	test_kernel();
