@@ -59,7 +59,7 @@ void sema_probes(struct sema *s)
 			continue;
 		}
 		/* -l with a program lists every function a wildcard matches */
-		s->env.no_multi = sema_uses_probe_builtin(it) || (s->o && s->o->is_listing);
+		s->env.no_multi = sema_probe_needs_single(it) || (s->o && s->o->is_listing);
 		for (struct ast_node *ap = it->probe.attach; ap; ap = ap->next) {
 			const struct probe_ops *ops = probe_lookup(ap->attach.provider);
 			size_t before = targets.n;

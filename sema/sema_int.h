@@ -159,9 +159,9 @@ bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type *
 
 /* builtin_kernel.c: the BTF type of fexit's `retval`, or NULL (other probes). */
 const struct type *sema_kernel_retval(struct sema *s);
-/* True if the `probe` builtin occurs in @n or its siblings (a probe using
- * it needs one program per attach point: no kprobe_multi). */
-bool sema_uses_probe_builtin(const struct ast_node *n);
+/* True if AST_PROBE @probe needs one program per match (no kprobe_multi):
+ * it uses `probe`, or uses `func` with attach points of both kinds. */
+bool sema_probe_needs_single(const struct ast_node *probe);
 
 void sema_check_named_params(struct sema *s);
 struct call_info *sema_call_info(struct sema *s, struct ast_node *n, enum builtin_fn fn);
