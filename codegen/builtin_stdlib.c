@@ -7,6 +7,9 @@
  *       kernel resolves it against vmlinux BTF at load time, no relocation
  *       needed), then bpf_this_cpu_ptr() or bpf_per_cpu_ptr() (NULL when
  *       @cpu is out of range). sema put the BTF id in call.info->n.
+ *   strstr(haystack, needle)
+ *       Index of the first needle in haystack, or -1: a bounded double loop
+ *       over the two string buffers (sizes from their types).
  *   socket_cookie(sk)
  *       bpf_get_socket_cookie() on the struct sock * (a BTF pointer of a
  *       fentry/raw tracepoint argument). */
@@ -38,11 +41,75 @@ static LLVMValueRef percpu_kaddr(struct cg *g, struct ast_node *n)
 	return p;
 }
 
+static LLVMValueRef load_byte(struct cg *g, LLVMValueRef base, LLVMValueRef idx)
+{
+	return LLVMBuildLoad2(g->b, g->i8, LLVMBuildGEP2(g->b, g->i8, base, &idx, 1, ""), "");
+}
+
+static LLVMValueRef strstr_call(struct cg *g, struct ast_node *n)
+{
+	struct ast_node *a = n->call.args;
+	LLVMValueRef hay = cg_expr(g, a), nd = cg_expr(g, a->next);
+	uint32_t hsz = a->type->size, nsz = a->next->type->size;
+	LLVMValueRef res = cg_tmp(g, 8, "pos"), ip = cg_tmp(g, 8, "i"), jp = cg_tmp(g, 8, "j");
+	LLVMBasicBlockRef outer = cg_block(g, "ss_outer"), start = cg_block(g, "ss_start"),
+			  inner = cg_block(g, "ss_inner"), body = cg_block(g, "ss_body"),
+			  in_hay = cg_block(g, "ss_in_hay"), next_j = cg_block(g, "ss_next_j"),
+			  next_i = cg_block(g, "ss_next_i"), found = cg_block(g, "ss_found"),
+			  done = cg_block(g, "ss_done");
+	LLVMValueRef i, j, k, nc, z8 = LLVMConstInt(g->i8, 0, 0);
+
+	LLVMBuildStore(g->b, cg_i64(g, (uint64_t)-1), res);
+	LLVMBuildStore(g->b, cg_i64(g, 0), ip);
+	LLVMBuildBr(g->b, outer);
+
+	/* for (i = 0; i < hsz && hay[i]; i++) */
+	LLVMPositionBuilderAtEnd(g->b, outer);
+	i = LLVMBuildLoad2(g->b, g->i64, ip, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, i, cg_i64(g, hsz), ""), start, done);
+	LLVMPositionBuilderAtEnd(g->b, start);
+	LLVMBuildStore(g->b, cg_i64(g, 0), jp);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, load_byte(g, hay, i), z8, ""), done, inner);
+
+	/* for (j = 0; j < nsz; j++): needle ended -> found at i */
+	LLVMPositionBuilderAtEnd(g->b, inner);
+	j = LLVMBuildLoad2(g->b, g->i64, jp, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, j, cg_i64(g, nsz), ""), body, found);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	nc = load_byte(g, nd, j);
+	k = LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, ip, ""), j, "");
+	{
+		LLVMBasicBlockRef chk = cg_block(g, "ss_chk");
+
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, nc, z8, ""), found, chk);
+		LLVMPositionBuilderAtEnd(g->b, chk);
+		/* the haystack is shorter than the rest of the needle: no match anywhere */
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, k, cg_i64(g, hsz), ""), done, in_hay);
+	}
+	LLVMPositionBuilderAtEnd(g->b, in_hay);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, load_byte(g, hay, k), nc, ""), next_j, next_i);
+	LLVMPositionBuilderAtEnd(g->b, next_j);
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, j, cg_i64(g, 1), ""), jp);
+	LLVMBuildBr(g->b, inner);
+
+	LLVMPositionBuilderAtEnd(g->b, next_i);
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, ip, ""), cg_i64(g, 1), ""), ip);
+	LLVMBuildBr(g->b, outer);
+
+	LLVMPositionBuilderAtEnd(g->b, found);
+	LLVMBuildStore(g->b, LLVMBuildLoad2(g->b, g->i64, ip, ""), res);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return LLVMBuildLoad2(g->b, g->i64, res, "");
+}
+
 LLVMValueRef cg_bi_stdlib(struct cg *g, struct ast_node *n)
 {
 	switch (n->call.info->fn) {
 	case BI_PERCPU_KADDR:
 		return percpu_kaddr(g, n);
+	case BI_STRSTR:
+		return strstr_call(g, n);
 	case BI_SOCKET_COOKIE: {
 		/* the BTF pointer goes to the helper untouched */
 		LLVMValueRef sk = cg_expr(g, n->call.args);

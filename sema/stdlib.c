@@ -12,6 +12,7 @@
  *   percpu_kaddr("var"[, cpu])   uint64 * to the per-CPU kernel variable of
  *                       the current (or given) CPU; the variable is found in
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
+ *   strstr(h, n)        int64 index of n in h, or -1 (codegen: a loop)
  *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
  *   assert(cond, msg)   if (!cond) { errorf("assert failed: %s", msg); exit(1) }
  *   static_assert(cond, msg), fail(fmt, literals...)   compile-time errors
@@ -175,6 +176,28 @@ static const struct type *percpu_kaddr(struct sema *s, struct ast_node **np)
 	ci = sema_call_info(s, n, BI_PERCPU_KADDR);
 	ci->n = id;
 	n->type = sema_ty_ptr(s, sema_ty_int(s, 8, false), AS_KERNEL);
+	return n->type;
+}
+
+/* strstr(haystack, needle): int64 index or -1 (codegen/builtin_stdlib.c) */
+static const struct type *strstr_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np;
+	const struct type *t, *u;
+
+	if (!sema_arity(s, n, 2, 2))
+		return NULL;
+	t = sema_expr(s, &n->call.args);
+	u = sema_expr(s, &n->call.args->next);
+	if (!t || !u)
+		return NULL;
+	if (t->kind != TY_STRING || u->kind != TY_STRING) {
+		sema_err(s, n->loc, "strstr() expects string arguments (%s and %s provided)", sema_ty_name(s, t),
+			 sema_ty_name(s, u));
+		return NULL;
+	}
+	sema_call_info(s, n, BI_STRSTR);
+	n->type = sema_ty_int(s, 8, true);
 	return n->type;
 }
 
@@ -465,6 +488,8 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = name_of(s, np, TNT_SIGNAL);
 	else if (!strcmp(name, "percpu_kaddr"))
 		*tp = percpu_kaddr(s, np);
+	else if (!strcmp(name, "strstr"))
+		*tp = strstr_call(s, np);
 	else if (!strcmp(name, "socket_cookie"))
 		*tp = socket_cookie(s, np);
 	else if (!strcmp(name, "assert"))

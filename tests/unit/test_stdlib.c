@@ -120,6 +120,15 @@ static void test_sema(void)
 	   "syscall_name() of a string is rejected");
 	run_fini(&r);
 
+	run_prog(&r, "begin { @a = strstr(comm, \"sh\"); exit(); }");
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_INT && t->is_signed, "strstr() is an int64");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @a = strstr(1, \"sh\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "strstr() expects string arguments"), "strstr() of an integer");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
