@@ -345,6 +345,11 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 			return r;
 		}
 	case AST_OP_DEREF:
+		if (sema_ty_is_int(t) && t->kind == TY_INT) {
+			/* *addr of an integer (kaddr()): reads a uint64 of kernel memory */
+			sema_cast_to(s, &n->un.e, sema_ty_ptr(s, sema_ty_int(s, 8, false), AS_KERNEL));
+			return sema_ty_int(s, 8, false);
+		}
 		if (t->kind != TY_POINTER) {
 			sema_err(s, n->loc, "Can not dereference type %s", sema_ty_name(s, t));
 			return NULL;
