@@ -461,6 +461,11 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 		if (rt->o->child && t.pid <= 0)
 			t.pid = rt_child_pid(rt->o->child);
 		err = t.ops->attach(prog, &t, &rt->links);
+		/* test hook (tests/runtime/teardown.py): SCRY_TEST_FAIL_ATTACH=N
+		 * makes the N-th probe attached fail after its links exist, so the
+		 * unwinding of a half-attached list can be checked on any kernel */
+		if (!err && rt->fail_attach && ++rt->n_attach_tries == rt->fail_attach)
+			err = -EIO;
 		if (!err && rt->links.n == before)
 			err = -ENOENT; /* nothing attached: never succeed silently */
 	}
@@ -692,6 +697,11 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	rt.out = o->out ? o->out : stdout;
 	ncpus = libbpf_num_possible_cpus();
 	rt.ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
+	{
+		const char *fa = getenv("SCRY_TEST_FAIL_ATTACH");
+
+		rt.fail_attach = fa ? (unsigned)strtoul(fa, NULL, 10) : 0;
+	}
 	rt_debug_libbpf = o->debug_libbpf;
 	libbpf_set_print(rt_libbpf_print);
 	rt_sym_init(&rt);

@@ -34,6 +34,8 @@ struct rt {
 	bool *skip;                   /* by probe index: left out by --probe-filter */
 	struct bpf_map *lost;         /* RT_LOST_MAP, or NULL */
 	uint64_t n_lost;              /* losses reported so far */
+	unsigned fail_attach;         /* SCRY_TEST_FAIL_ATTACH: fail this attach (1-based) */
+	unsigned n_attach_tries;
 	bool finalize;                /* exit() seen: ignore further events */
 	int out_err;                  /* errno of a failed write to the output (-o on a
 				       * full disk), reported once; the run stops */
