@@ -10,12 +10,15 @@
  *   strstr(haystack, needle)
  *       Index of the first needle in haystack, or -1: a bounded double loop
  *       over the two string buffers (sizes from their types).
+ *   signal_thread(sig)
+ *       bpf_send_signal_thread(): signal() for the current thread only.
  *   socket_cookie(sk)
  *       bpf_get_socket_cookie() on the struct sock * (a BTF pointer of a
  *       fentry/raw tracepoint argument). */
 #include "codegen/cg_int.h"
 
 #define HELPER_GET_SOCKET_COOKIE 46 /* bpf_get_socket_cookie */
+#define HELPER_SEND_SIGNAL_THREAD 117 /* bpf_send_signal_thread */
 #define PSEUDO_BTF_ID 3         /* BPF_PSEUDO_BTF_ID */
 #define HELPER_PER_CPU_PTR 153  /* bpf_per_cpu_ptr */
 #define HELPER_THIS_CPU_PTR 154 /* bpf_this_cpu_ptr */
@@ -110,6 +113,12 @@ LLVMValueRef cg_bi_stdlib(struct cg *g, struct ast_node *n)
 		return percpu_kaddr(g, n);
 	case BI_STRSTR:
 		return strstr_call(g, n);
+	case BI_SIGNAL_THREAD: {
+		LLVMValueRef sig = LLVMBuildTrunc(g->b, cg_expr(g, n->call.args), g->i32, "");
+
+		cg_helper(g, HELPER_SEND_SIGNAL_THREAD, g->i64, &sig, 1);
+		return cg_i64(g, 0);
+	}
 	case BI_SOCKET_COOKIE: {
 		/* the BTF pointer goes to the helper untouched */
 		LLVMValueRef sk = cg_expr(g, n->call.args);

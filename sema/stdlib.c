@@ -12,6 +12,7 @@
  *   percpu_kaddr("var"[, cpu])   uint64 * to the per-CPU kernel variable of
  *                       the current (or given) CPU; the variable is found in
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
+ *   signal_thread(sig)  signal() to the current thread (codegen: helper)
  *   strstr(h, n)        int64 index of n in h, or -1 (codegen: a loop)
  *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
  *   assert(cond, msg)   if (!cond) { errorf("assert failed: %s", msg); exit(1) }
@@ -488,7 +489,13 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = name_of(s, np, TNT_SIGNAL);
 	else if (!strcmp(name, "percpu_kaddr"))
 		*tp = percpu_kaddr(s, np);
-	else if (!strcmp(name, "strstr"))
+	else if (!strcmp(name, "signal_thread")) {
+		/* signal()'s checks, then the thread-directed helper */
+		*tp = sema_bi_print(s, *np, BI_SIGNAL);
+		if (*tp)
+			sema_call_info(s, *np, BI_SIGNAL_THREAD);
+		(*np)->type = *tp;
+	} else if (!strcmp(name, "strstr"))
 		*tp = strstr_call(s, np);
 	else if (!strcmp(name, "socket_cookie"))
 		*tp = socket_cookie(s, np);

@@ -129,6 +129,10 @@ static void test_sema(void)
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "strstr() expects string arguments"), "strstr() of an integer");
 	run_fini(&r);
 
+	run_prog(&r, "begin { signal_thread(\"KILL\"); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "unsafe"), "signal_thread() needs --unsafe");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
