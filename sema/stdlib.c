@@ -13,6 +13,7 @@
  *                       the current (or given) CPU; the variable is found in
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
  *   signal_thread(sig)  signal() to the current thread (codegen: helper)
+ *   find(@m, key, $v)   has_key(@m, key), and $v = @m[key] when it has
  *   strstr(h, n)        int64 index of n in h, or -1 (codegen: a loop)
  *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
  *   assert(cond, msg)   if (!cond) { errorf("assert failed: %s", msg); exit(1) }
@@ -475,6 +476,56 @@ static const struct type *cgroupid_call(struct sema *s, struct ast_node **np)
 	return lit->type;
 }
 
+static struct ast_node *assign(struct sema *s, struct loc loc, struct ast_node *lhs, struct ast_node *rhs)
+{
+	struct ast_node *a = ast_new(s->cx, AST_ASSIGN, loc);
+
+	a->assign.lhs = lhs;
+	a->assign.rhs = rhs;
+	a->assign.op = AST_OP_NONE;
+	return a;
+}
+
+/* find(@m, key, $v): { $f = has_key(@m, key); if ($f) { $v = @m[key]; } $f } */
+static const struct type *find_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *m, *key, *var, *blk, *iff, *then, *hk, *rd;
+	char name[48];
+	struct loc l = n->loc;
+
+	if (!sema_arity(s, n, 3, 3))
+		return NULL;
+	m = n->call.args;
+	key = m->next;
+	var = key->next;
+	if (m->kind != AST_MAP || m->map.keys) {
+		sema_err(s, m->loc, "find() expects a map as its first argument");
+		return NULL;
+	}
+	if (var->kind != AST_VAR) {
+		sema_err(s, var->loc, "find() expects a variable as its third argument");
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "$__find%u", ++s->n_macro_exp);
+	key->next = NULL;
+	var->next = NULL;
+	hk = ast_call(s->cx, l, "has_key", ast_map(s->cx, m->loc, m->map.name, NULL));
+	hk->call.args->next = ast_clone(s->cx, key);
+	rd = ast_map(s->cx, m->loc, m->map.name, key);
+	then = ast_new(s->cx, AST_BLOCK, l);
+	then->block.stmts = assign(s, l, var, rd);
+	iff = ast_new(s->cx, AST_IF, l);
+	iff->cond.cond = ast_var(s->cx, l, name);
+	iff->cond.then = then;
+	blk = ast_new(s->cx, AST_BLOCK_EXPR, l);
+	blk->block.stmts = assign(s, l, ast_var(s->cx, l, name), hk);
+	blk->block.stmts->next = iff;
+	blk->block.expr = ast_var(s->cx, l, name);
+	blk->next = n->next;
+	*np = blk;
+	return sema_expr(s, np);
+}
+
 bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	const char *name = (*np)->call.name;
@@ -495,7 +546,9 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		if (*tp)
 			sema_call_info(s, *np, BI_SIGNAL_THREAD);
 		(*np)->type = *tp;
-	} else if (!strcmp(name, "strstr"))
+	} else if (!strcmp(name, "find"))
+		*tp = find_call(s, np);
+	else if (!strcmp(name, "strstr"))
 		*tp = strstr_call(s, np);
 	else if (!strcmp(name, "socket_cookie"))
 		*tp = socket_cookie(s, np);

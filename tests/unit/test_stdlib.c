@@ -133,6 +133,17 @@ static void test_sema(void)
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "unsafe"), "signal_thread() needs --unsafe");
 	run_fini(&r);
 
+	run_prog(&r, "begin { @m[1] = 2; $v = 0; @a = find(@m, 1, $v); exit(); }");
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_BOOL, "find() is a bool");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @m[1] = 2; @a = find(@m, 1, 5); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "find() expects a variable"), "find() into a non-variable");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
