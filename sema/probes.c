@@ -8,6 +8,26 @@
 
 #include "sema/sema_int.h"
 
+/* bpftrace's program names: the probe name with every character that is not
+ * valid in a C identifier replaced by '_', then "_<probe index>" (so verifier
+ * messages name the same program); a collision gets a further suffix. */
+static const char *prog_name(struct sema *s, const struct probe_target *t, uint32_t order)
+{
+	const char *full = t->full && *t->full ? t->full : t->ops->name;
+	char *n = arena_printf(s->a, "%.100s_%u", full, order + 1);
+
+	for (char *c = n; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			*c = '_';
+	for (size_t i = 0; i < s->res->probes.n; i++) {
+		const struct probe_info *o = s->res->probes.v[i];
+
+		if (!strcmp(o->prog_name, n))
+			return arena_printf(s->a, "%s_%zu", n, s->res->probes.n);
+	}
+	return n;
+}
+
 static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct ast_node *ap,
 				  struct probe_target *t, bool clone, uint32_t order)
 {
@@ -21,7 +41,7 @@ static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct 
 	p->probe.pred = orig->probe.pred ? (clone ? ast_clone(s->cx, orig->probe.pred) : orig->probe.pred) : NULL;
 	p->probe.body = clone ? ast_clone(s->cx, orig->probe.body) : orig->probe.body;
 	pi->index = s->res->probes.n;
-	pi->prog_name = arena_printf(s->a, "p%u", pi->index);
+	pi->prog_name = prog_name(s, t, order);
 	pi->section = ops->section ? ops->section(t, s->a) : ops->name;
 	pi->target = t;
 	pi->ctx = pc;
