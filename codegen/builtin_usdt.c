@@ -171,10 +171,28 @@ LLVMValueRef cg_uaddr(struct cg *g, struct ast_node *n)
 	const struct call_info *ci = n->call.info;
 	LLVMValueRef ip, args[1];
 
+	const struct probe_ctx *pc = g->probe ? g->probe->ctx : NULL;
+	LLVMValueRef at;
+
 	if (!ci->n)
 		return cg_i64(g, ci->uaddr);
 	/* runtime address = ELF address + (probed address - its ELF address) */
 	args[0] = g->ctxp;
 	ip = cg_helper(g, BH_get_func_ip, g->i64, args, 1);
-	return LLVMBuildAdd(g->b, cg_i64(g, ci->uaddr - ci->uaddr_at), ip, "uaddr");
+	if (!pc || pc->n_usdt_sites < 2)
+		return LLVMBuildAdd(g->b, cg_i64(g, ci->uaddr - ci->uaddr_at), ip, "uaddr");
+	/* a usdt probe with several sites: the ELF address of the site that
+	 * fired (BPF cookie = site index) */
+	{
+		const struct usdt_note *const *sites =
+			(const struct usdt_note *const *)pc->usdt_sites;
+		LLVMValueRef cookie = cg_helper(g, BH_get_attach_cookie, g->i64, args, 1);
+
+		at = cg_i64(g, sites[0]->pc);
+		for (uint32_t i = 1; i < pc->n_usdt_sites; i++)
+			at = LLVMBuildSelect(g->b,
+					     LLVMBuildICmp(g->b, LLVMIntEQ, cookie, cg_i64(g, i), ""),
+					     cg_i64(g, sites[i]->pc), at, "");
+	}
+	return LLVMBuildAdd(g->b, cg_i64(g, ci->uaddr), LLVMBuildSub(g->b, ip, at, ""), "uaddr");
 }
