@@ -310,17 +310,16 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 			char *colon = strchr(all.v[i], ':');
 
 			*colon = 0;
-			if (multi && probe_glob_match(func, colon + 1)) {
+			if (!mod && probe_glob_match(func, colon + 1)) {
+				/* by name: the same name in two modules is one function to us */
 				strvec_push(&names, colon + 1);
-			} else if (!multi && (!mod || probe_glob_match(mod, all.v[i])) &&
+			} else if (mod && probe_glob_match(mod, all.v[i]) &&
 				   probe_glob_match(func, colon + 1)) {
-				t = probe_target_new(
-					a, ops, colon + 1, colon + 1,
-					mod ? arena_printf(a, "%s:%s:%s", ops->name, all.v[i], colon + 1)
-					    : arena_printf(a, "%s:%s", ops->name, colon + 1));
+				t = probe_target_new(a, ops, colon + 1, colon + 1,
+						     arena_printf(a, "%s:%s:%s", ops->name, all.v[i],
+								  colon + 1));
 				t->is_ret = is_ret;
-				if (mod)
-					t->path = str_intern0(a, all.v[i]);
+				t->path = str_intern0(a, all.v[i]);
 				ptrvec_push(out, t);
 			}
 			*colon = ':';
@@ -334,11 +333,20 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 			for (size_t i = 0; i < names.n; i++)
 				if (!n || strcmp(syms[n - 1], names.v[i]) != 0)
 					syms[n++] = str_intern0(a, names.v[i]);
-			t = probe_target_new(a, ops, func, func, arena_printf(a, "%s:%s", ops->name, func));
-			t->is_ret = is_ret;
-			t->syms = syms;
-			t->n_syms = n;
-			ptrvec_push(out, t);
+			if (multi) {
+				t = probe_target_new(a, ops, func, func,
+						     arena_printf(a, "%s:%s", ops->name, func));
+				t->is_ret = is_ret;
+				t->syms = syms;
+				t->n_syms = n;
+				ptrvec_push(out, t);
+			}
+			for (uint32_t i = 0; !multi && i < n; i++) {
+				t = probe_target_new(a, ops, syms[i], syms[i],
+						     arena_printf(a, "%s:%s", ops->name, syms[i]));
+				t->is_ret = is_ret;
+				ptrvec_push(out, t);
+			}
 		}
 		strvec_fini(&names);
 	}

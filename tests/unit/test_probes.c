@@ -526,6 +526,8 @@ static void test_fentry_misc(const struct probe_env *env)
 	ok(expand(env, "kprobe:vmlinux:xfs_file_read_iter") == 0 && targets.n == 0,
 	   "kprobe in the wrong module: no target");
 	ok(expand(env, "kprobe:xfs:xfs_file_read_iter") == 0 && targets.n == 1, "kprobe module:func exact");
+	ok(expand(env, "kprobe:vfs_rea*") == 0 && targets.n == 2 && !strcmp(tgt(0)->target, "vfs_read") &&
+	   !strcmp(tgt(1)->target, "vfs_readv"), "kprobe wildcard: a name in two modules once");
 	ok(expand(env, "kr:vfs_read+16") == -EINVAL, "kretprobe offset rejected");
 	ok(expand(env, "kr:vfs_*") == 0 && targets.n == 3, "kretprobe wildcard");
 	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "kretprobe/vfs_read", "kretprobe section");
