@@ -12,6 +12,11 @@
  *       over the two string buffers (sizes from their types).
  *   signal_thread(sig)
  *       bpf_send_signal_thread(): signal() for the current thread only.
+ *   memcmp(a, b, n)
+ *       0, or the difference of the first differing bytes (as unsigned
+ *       char), over the first n bytes of two values in program memory.
+ *   write_user(dst, src, n)
+ *       bpf_probe_write_user(); true when the helper returned 0.
  *   socket_cookie(sk)
  *       bpf_get_socket_cookie() on the struct sock * (a BTF pointer of a
  *       fentry/raw tracepoint argument). */
@@ -19,6 +24,7 @@
 
 #define HELPER_GET_SOCKET_COOKIE 46 /* bpf_get_socket_cookie */
 #define HELPER_SEND_SIGNAL_THREAD 117 /* bpf_send_signal_thread */
+#define HELPER_PROBE_WRITE_USER 36  /* bpf_probe_write_user */
 #define PSEUDO_BTF_ID 3         /* BPF_PSEUDO_BTF_ID */
 #define HELPER_PER_CPU_PTR 153  /* bpf_per_cpu_ptr */
 #define HELPER_THIS_CPU_PTR 154 /* bpf_this_cpu_ptr */
@@ -106,6 +112,47 @@ static LLVMValueRef strstr_call(struct cg *g, struct ast_node *n)
 	return LLVMBuildLoad2(g->b, g->i64, res, "");
 }
 
+static LLVMValueRef memcmp_call(struct cg *g, struct ast_node *n)
+{
+	struct ast_node *a = n->call.args;
+	LLVMValueRef l = cg_expr(g, a), r = cg_expr(g, a->next);
+	LLVMValueRef res = cg_tmp(g, 8, "cmp"), ip = cg_tmp(g, 8, "i"), i, x, y;
+	LLVMBasicBlockRef cond = cg_block(g, "mc_cond"), body = cg_block(g, "mc_body"),
+			  next = cg_block(g, "mc_next"), diff = cg_block(g, "mc_diff"), done = cg_block(g, "mc_done");
+
+	LLVMBuildStore(g->b, cg_i64(g, 0), res);
+	LLVMBuildStore(g->b, cg_i64(g, 0), ip);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, cond);
+	i = LLVMBuildLoad2(g->b, g->i64, ip, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, i, cg_i64(g, n->call.info->n), ""), body, done);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	x = LLVMBuildZExt(g->b, load_byte(g, l, i), g->i64, "");
+	y = LLVMBuildZExt(g->b, load_byte(g, r, i), g->i64, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, x, y, ""), next, diff);
+	LLVMPositionBuilderAtEnd(g->b, next);
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, i, cg_i64(g, 1), ""), ip);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, diff);
+	LLVMBuildStore(g->b, LLVMBuildSub(g->b, x, y, ""), res);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return LLVMBuildLoad2(g->b, g->i64, res, "");
+}
+
+static LLVMValueRef write_user(struct cg *g, struct ast_node *n)
+{
+	struct ast_node *a = n->call.args;
+	LLVMValueRef args[3];
+
+	args[0] = cg_expr(g, a);
+	args[1] = cg_expr(g, a->next);
+	args[2] = cg_i32(g, n->call.info->n);
+	if (LLVMGetTypeKind(LLVMTypeOf(args[0])) != LLVMPointerTypeKind)
+		args[0] = LLVMBuildIntToPtr(g->b, args[0], g->ptr, "");
+	return LLVMBuildICmp(g->b, LLVMIntEQ, cg_helper(g, HELPER_PROBE_WRITE_USER, g->i64, args, 3), cg_i64(g, 0), "");
+}
+
 LLVMValueRef cg_bi_stdlib(struct cg *g, struct ast_node *n)
 {
 	switch (n->call.info->fn) {
@@ -113,6 +160,10 @@ LLVMValueRef cg_bi_stdlib(struct cg *g, struct ast_node *n)
 		return percpu_kaddr(g, n);
 	case BI_STRSTR:
 		return strstr_call(g, n);
+	case BI_MEMCMP:
+		return memcmp_call(g, n);
+	case BI_WRITE_USER:
+		return write_user(g, n);
 	case BI_SIGNAL_THREAD: {
 		LLVMValueRef sig = LLVMBuildTrunc(g->b, cg_expr(g, n->call.args), g->i32, "");
 

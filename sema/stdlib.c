@@ -14,6 +14,9 @@
  *                       the kernel BTF, codegen/builtin_stdlib.c does the rest
  *   signal_thread(sig)  signal() to the current thread (codegen: helper)
  *   find(@m, key, $v)   has_key(@m, key), and $v = @m[key] when it has
+ *   memcmp(a, b, n)     int64: 0 or the first byte difference (codegen: a loop)
+ *   strcap(e)           capacity of a string/array, a literal
+ *   write_user(d, s, n) bpf_probe_write_user (--unsafe), a bool
  *   strstr(h, n)        int64 index of n in h, or -1 (codegen: a loop)
  *   socket_cookie(sk)   uint64 cookie of a struct sock * (codegen: helper)
  *   assert(cond, msg)   if (!cond) { errorf("assert failed: %s", msg); exit(1) }
@@ -200,6 +203,108 @@ static const struct type *strstr_call(struct sema *s, struct ast_node **np)
 	}
 	sema_call_info(s, n, BI_STRSTR);
 	n->type = sema_ty_int(s, 8, true);
+	return n->type;
+}
+
+/* Whether @t lives in program memory as bytes codegen can address
+ * (strings, arrays, buffers, records). */
+static bool is_bytes(const struct type *t)
+{
+	return t->kind == TY_STRING || t->kind == TY_ARRAY || t->kind == TY_BUFFER || t->kind == TY_TUPLE ||
+	       t->kind == TY_RECORD || t->kind == TY_STRUCT;
+}
+
+/* memcmp(a, b, n): n a literal no larger than either value */
+static const struct type *memcmp_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a;
+	const struct type *t, *u;
+	int64_t k;
+
+	if (!sema_arity(s, n, 3, 3))
+		return NULL;
+	a = n->call.args;
+	t = sema_expr(s, &n->call.args);
+	u = sema_expr(s, &n->call.args->next);
+	a = n->call.args;
+	if (!t || !u || !sema_expr(s, &a->next->next))
+		return NULL;
+	if (!is_bytes(t) || !is_bytes(u)) {
+		sema_err(s, n->loc, "memcmp() expects strings, arrays or records (%s and %s provided)",
+			 sema_ty_name(s, t), sema_ty_name(s, u));
+		return NULL;
+	}
+	if (!sema_const_int(a->next->next, &k) || k < 0) {
+		sema_err(s, a->next->next->loc, "memcmp() expects a literal byte count");
+		return NULL;
+	}
+	if ((uint64_t)k > t->size || (uint64_t)k > u->size) {
+		sema_err(s, a->next->next->loc, "memcmp() count %lld is larger than its arguments (%u and %u bytes)",
+			 (long long)k, t->size, u->size);
+		return NULL;
+	}
+	sema_call_info(s, n, BI_MEMCMP)->n = k;
+	n->type = sema_ty_int(s, 8, true);
+	return n->type;
+}
+
+/* strcap(e): the capacity of a string or array, known now */
+static const struct type *strcap_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *lit;
+	const struct type *t;
+
+	if (!sema_arity(s, n, 1, 1))
+		return NULL;
+	t = sema_expr(s, &n->call.args);
+	if (!t)
+		return NULL;
+	if (t->kind != TY_STRING && t->kind != TY_ARRAY) {
+		sema_err(s, n->loc, "strcap() expects a string or an array (%s provided)", sema_ty_name(s, t));
+		return NULL;
+	}
+	lit = ast_int(s->cx, n->loc, t->kind == TY_STRING ? t->size : t->n);
+	lit->type = sema_ty_int(s, 8, true);
+	lit->next = n->next;
+	*np = lit;
+	return lit->type;
+}
+
+/* write_user(dst, src, n): --unsafe; src a value in program memory */
+static const struct type *write_user_call(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *n = *np, *a;
+	const struct type *t, *u;
+	int64_t k;
+
+	if (!sema_arity(s, n, 3, 3))
+		return NULL;
+	if (!s->res->cfg.unsafe) {
+		sema_err(s, n->loc, "write_user() is an unsafe function being used in safe mode");
+		return NULL;
+	}
+	t = sema_expr(s, &n->call.args);
+	u = t ? sema_expr(s, &n->call.args->next) : NULL;
+	a = n->call.args;
+	if (!t || !u || !sema_expr(s, &a->next->next))
+		return NULL;
+	if (t->kind != TY_POINTER && !sema_ty_is_int(t)) {
+		sema_err(s, a->loc, "write_user() expects a user-space pointer as its destination");
+		return NULL;
+	}
+	if (sema_ty_is_int(t))
+		sema_cast_to(s, &n->call.args, sema_ty_int(s, 8, false));
+	if (!is_bytes(u)) {
+		sema_err(s, a->next->loc, "write_user() expects a string, array or record as its source (%s provided)",
+			 sema_ty_name(s, u));
+		return NULL;
+	}
+	if (!sema_const_int(a->next->next, &k) || k <= 0 || (uint64_t)k > u->size) {
+		sema_err(s, a->next->next->loc, "write_user() expects a literal length between 1 and %u", u->size);
+		return NULL;
+	}
+	sema_call_info(s, n, BI_WRITE_USER)->n = k;
+	n->type = sema_ty_bool(s);
 	return n->type;
 }
 
@@ -546,7 +651,13 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		if (*tp)
 			sema_call_info(s, *np, BI_SIGNAL_THREAD);
 		(*np)->type = *tp;
-	} else if (!strcmp(name, "find"))
+	} else if (!strcmp(name, "memcmp"))
+		*tp = memcmp_call(s, np);
+	else if (!strcmp(name, "strcap"))
+		*tp = strcap_call(s, np);
+	else if (!strcmp(name, "write_user"))
+		*tp = write_user_call(s, np);
+	else if (!strcmp(name, "find"))
 		*tp = find_call(s, np);
 	else if (!strcmp(name, "strstr"))
 		*tp = strstr_call(s, np);

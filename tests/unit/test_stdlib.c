@@ -144,6 +144,21 @@ static void test_sema(void)
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "find() expects a variable"), "find() into a non-variable");
 	run_fini(&r);
 
+	run_prog(&r, "begin { $x = \"abcd\"; @a = memcmp($x, \"abzd\", 3); @b = strcap($x); exit(); }");
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_INT && t->is_signed, "memcmp() is an int64");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @a = memcmp(\"ab\", \"abc\", 10); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "memcmp() count 10 is larger"), "memcmp() count past the values");
+	run_fini(&r);
+
+	run_prog(&r, "begin { write_user(0, \"ab\", 2); }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "write_user() is an unsafe function"), "write_user() needs --unsafe");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
