@@ -5,17 +5,73 @@
 
 #include "sema/sema_int.h"
 
+/* A positional parameter as a string literal: str($1) is the text of $1
+ * even when it looks like a number. */
+static void posparam_as_str(struct sema *s, struct ast_node **np)
+{
+	struct ast_node *p = *np, *lit;
+	const char *v = "";
+
+	if (p->kind != AST_POSPARAM || p->pos.n == 0)
+		return;
+	if (s->o && p->pos.n <= s->o->n_pos_params)
+		v = s->o->pos_params[p->pos.n - 1];
+	lit = ast_str(s->cx, p->loc, v, strlen(v));
+	lit->next = p->next;
+	*np = lit;
+}
+
+/* str() of a literal is a literal: str($1), str($1 + 2), str(42), str("ab", 1) */
+static const struct type *str_fold(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *a = n->call.args, *lit, *next = n->next;
+	char num[32];
+	const char *v;
+	uint32_t len;
+	int64_t k;
+
+	if (a->kind == AST_INT) {
+		if (a->num.is_negative)
+			snprintf(num, sizeof(num), "%lld", (long long)a->num.v);
+		else
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)a->num.v);
+		v = num;
+		len = strlen(num);
+	} else if (a->kind == AST_STR && a->type && a->type->kind == TY_STRING) {
+		v = a->str.s;
+		len = a->str.len;
+	} else {
+		return NULL;
+	}
+	if (a->next) {
+		if (a->next->kind != AST_INT || !sema_const_int(a->next, &k))
+			return NULL;
+		if (k >= 0 && (uint64_t)k < len)
+			len = (uint32_t)k;
+	}
+	lit = ast_str(s->cx, n->loc, v, len);
+	*n = *lit;
+	n->next = next;
+	n->type = NULL;
+	return sema_expr(s, &n);
+}
+
 static const struct type *str_call(struct sema *s, struct ast_node *n, struct call_info *ci)
 {
-	const struct type *t, *lt;
+	const struct type *t, *lt, *folded;
 	uint32_t size = s->res->cfg.max_strlen;
 	int64_t k;
 
 	if (!sema_arity(s, n, 1, 2))
 		return NULL;
+	posparam_as_str(s, &n->call.args);
+	if (n->call.args->kind == AST_BINOP && n->call.args->bin.op == AST_OP_ADD)
+		posparam_as_str(s, &n->call.args->bin.l);
 	t = sema_expr(s, &n->call.args);
 	if (!t)
 		return NULL;
+	if ((folded = str_fold(s, n)))
+		return folded;
 	if (n->call.args->next) {
 		lt = sema_expr(s, &n->call.args->next);
 		if (!lt)
@@ -303,6 +359,12 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;
+		if (a->kind == AST_CALL) {
+			/* str($1) folds to a literal */
+			if (!sema_expr(s, &n->call.args))
+				return NULL;
+			a = n->call.args;
+		}
 		if (a->kind != AST_STR) {
 			sema_err(s, a->loc, "kaddr() expects a string literal");
 			return NULL;

@@ -150,6 +150,27 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 	rt = sema_expr(s, &n->bin.r);
 	if (!lt || !rt || lt->kind == TY_NONE || rt->kind == TY_NONE)
 		return NULL;
+	if (op == AST_OP_ADD && (n->bin.l->kind == AST_STR || n->bin.r->kind == AST_STR)) {
+		/* "literal" + N folds to the literal's tail */
+		struct ast_node *str = n->bin.l->kind == AST_STR ? n->bin.l : n->bin.r;
+		struct ast_node *k = str == n->bin.l ? n->bin.r : n->bin.l;
+
+		if (k->kind == AST_INT && !k->num.is_negative && lt->kind != TY_ARRAY &&
+		    rt->kind != TY_ARRAY) {
+			struct ast_node *lit;
+
+			if (k->num.v >= str->str.len) {
+				sema_warn(s, n->loc, "literal string will always be empty");
+				lit = ast_str(s->cx, n->loc, "", 0);
+			} else {
+				lit = ast_str(s->cx, n->loc, str->str.s + k->num.v,
+					      str->str.len - (uint32_t)k->num.v);
+			}
+			lit->next = n->next;
+			*np = lit;
+			return sema_expr(s, np);
+		}
+	}
 	if (op == AST_OP_ELVIS) {
 		/* a ?: b  ->  a ? a : b */
 		struct ast_node *t = ast_new(s->cx, AST_TERNARY, n->loc);
