@@ -194,6 +194,18 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 		btf__free(mb);
 		goto out;
 	}
+	/* fentry:name of a vmlinux function: no need to list every module */
+	if (!probe_has_wildcard(func) && strcmp(mod, "*") == 0 &&
+	    btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
+		struct probe_target *t = probe_target_new(
+			a, ops, func, func, arena_printf(a, "%s:vmlinux:%s", ops->name, func));
+
+		t->path = "vmlinux";
+		t->is_ret = is_ret;
+		t->priv = fe_record(btf, func, is_ret, a, btf__type_cnt(btf));
+		ptrvec_push(out, t);
+		goto out;
+	}
 	fe_all(env, btf, &all);
 	for (size_t i = 0; i < all.n; i++) {
 		char *colon = strchr(all.v[i], ':');
