@@ -6,6 +6,7 @@
  * sections are printed. Probe types are reported from scry's own registry,
  * through each type's optional available() check. */
 #include <dirent.h>
+#include <errno.h>
 #include <linux/capability.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <llvm/Config/llvm-config.h>
@@ -90,6 +92,60 @@ static bool has_module_btf(void)
 	return found;
 }
 
+/* Multi-attach link types, named relative to BPF_TRACE_KPROBE_MULTI since
+ * the installed headers may predate the newer ones. */
+#define INFO_ATTACH_UPROBE_MULTI ((enum bpf_attach_type)(BPF_TRACE_KPROBE_MULTI + 6))
+#define INFO_ATTACH_KPROBE_SESSION ((enum bpf_attach_type)(BPF_TRACE_KPROBE_MULTI + 14))
+
+/* Whether a kprobe program of this expected attach type links: the
+ * kernel's link_create for kprobe_multi/kprobe_session (one symbol) or
+ * uprobe_multi (a directory as the path, which a capable kernel rejects
+ * with EBADF only after accepting the attach type). */
+static bool has_multi_link(enum bpf_attach_type type, bool uprobe)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, po);
+	const char *sym = "vfs_read";
+	uint64_t off = 0;
+	union {
+		struct {
+			uint32_t prog_fd, target_fd, attach_type, flags;
+			union {
+				struct { uint32_t flags, cnt; uint64_t syms, addrs, cookies; } kmulti;
+				struct { uint64_t path, offsets, ref_ctr, cookies; uint32_t cnt, flags, pid; } umulti;
+			};
+		} link;
+		char pad[256];
+	} attr;
+	int fd, lfd;
+	bool ok;
+
+	po.expected_attach_type = type;
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_info", "GPL", prog, 2, &po);
+	if (fd < 0)
+		return false;
+	memset(&attr, 0, sizeof(attr));
+	attr.link.prog_fd = (uint32_t)fd;
+	attr.link.attach_type = type;
+	if (uprobe) {
+		attr.link.umulti.path = (uint64_t)(uintptr_t)"/";
+		attr.link.umulti.offsets = (uint64_t)(uintptr_t)&off;
+		attr.link.umulti.cnt = 1;
+	} else {
+		attr.link.kmulti.syms = (uint64_t)(uintptr_t)&sym;
+		attr.link.kmulti.cnt = 1;
+	}
+	lfd = (int)syscall(SYS_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	ok = uprobe ? lfd < 0 && errno == EBADF : lfd >= 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return ok;
+}
+
 static void kernel_info(FILE *out)
 {
 	struct probe_env env;
@@ -124,6 +180,10 @@ static void kernel_info(FILE *out)
 		else
 			fprintf(out, "  %s: no (%s)\n", ops->name, why);
 	}
+	fprintf(out, "  kprobe_multi: %s\n", yes_no(has_multi_link(BPF_TRACE_KPROBE_MULTI, false)));
+	fprintf(out, "  uprobe_multi: %s\n", yes_no(has_multi_link(INFO_ATTACH_UPROBE_MULTI, true)));
+	fprintf(out, "  kprobe_session: %s\n",
+		yes_no(has_multi_link(INFO_ATTACH_KPROBE_SESSION, false)));
 }
 
 void scry_info(FILE *out)
