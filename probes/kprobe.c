@@ -198,21 +198,42 @@ static void kp_kallsyms_funcs(const struct probe_env *env, struct strvec *out)
  * when that list cannot be read (then attaching decides). */
 static bool kp_is_traceable(const struct probe_env *env, const char *mod, const char *func)
 {
-	struct strvec all = { 0 };
+	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
+	FILE *f = fopen(path, "r");
+	size_t flen = strlen(func), cap = 0;
+	char *line = NULL, *found_mod = NULL;
 	bool found = false;
+	ssize_t n;
 
-	if (kp_traceable(env, true, &all) < 0 || !all.n) {
-		strvec_fini(&all);
+	free(path);
+	if (!f)
 		return true;
-	}
-	for (size_t i = 0; i < all.n && !found; i++) {
-		const char *colon = strchr(all.v[i], ':');
+	/* a streaming scan: "func" or "func [module]" lines */
+	while (!found && (n = getline(&line, &cap, f)) > 0) {
+		const char *m = "vmlinux";
+		char *end;
 
-		found = strcmp(colon + 1, func) == 0 &&
-			(!mod || ((size_t)(colon - all.v[i]) == strlen(mod) &&
-				  strncmp(all.v[i], mod, strlen(mod)) == 0));
+		if (strncmp(line, func, flen) != 0 || (line[flen] != ' ' && line[flen] != '\n'))
+			continue;
+		if (line[flen] == ' ' && (m = strchr(line + flen, '[')) && (end = strchr(++m, ']')))
+			*end = 0;
+		else
+			m = "vmlinux";
+		if (!mod || strcmp(mod, m) == 0) {
+			found = true;
+			found_mod = xstrdup(m);
+		}
 	}
-	strvec_fini(&all);
+	free(line);
+	fclose(f);
+	if (found) {
+		struct strvec blacklist = { 0 };
+
+		probe_kernel_blacklist(env, &blacklist);
+		found = !probe_kernel_func_blocked(found_mod, func, &blacklist);
+		strvec_fini(&blacklist);
+	}
+	free(found_mod);
 	return found;
 }
 
