@@ -3,7 +3,11 @@
 machine's kernel UAPI headers (the x86-64 syscall numbers in unistd_64.h and
 the errno values with their comments in asm-generic/errno*.h).
 
-usage: gen_sysnames.py OUT.c UNISTD_64_H ERRNO_BASE_H ERRNO_H
+It also lists the named constants a program gets from #include <errno.h>,
+<signal.h> or <sys/syscall.h>: E* (aliases resolved), SIG* from the x86 asm
+signal.h, and __NR_* / SYS_* syscall numbers.
+
+usage: gen_sysnames.py OUT.c UNISTD_64_H ERRNO_BASE_H ERRNO_H SIGNAL_H
 A header that is missing yields an empty table (the functions then return NULL).
 """
 import re
@@ -23,7 +27,7 @@ def c_str(s):
 
 
 def main():
-    out, unistd, errno_base, errno_h = sys.argv[1:5]
+    out, unistd, errno_base, errno_h, signal_h = sys.argv[1:6]
     calls = {}
     for m in re.finditer(r"^#define\s+__NR_(\w+)\s+(\d+)\s*$", read(unistd), re.M):
         calls.setdefault(int(m.group(2)), m.group(1))
@@ -51,6 +55,31 @@ def main():
     if not errs:
         lines.append("\t[0] = 0,")
     lines += ["};", ""]
+    consts = []  # (name, value, family)
+    for k, v in sorted(calls.items()):
+        consts.append(("__NR_" + v, k, "SYSNAME_SYSCALL"))
+        consts.append(("SYS_" + v, k, "SYSNAME_SYSCALL"))
+    by_name = {}
+    for text in (read(errno_base), read(errno_h)):
+        for m in re.finditer(r"^#define\s+(E\w+)\s+(\w+)", text, re.M):
+            by_name[m.group(1)] = m.group(2)
+    for name, val in sorted(by_name.items()):
+        seen = 0
+        while not val.isdigit() and val in by_name and seen < 8:
+            val, seen = by_name[val], seen + 1
+        if val.isdigit():
+            consts.append((name, int(val), "SYSNAME_ERRNO"))
+    sigs = {}
+    for m in re.finditer(r"^#define\s+(SIG[A-Z0-9]+)\s+(\w+)", read(signal_h), re.M):
+        sigs[m.group(1)] = m.group(2)
+    for name, val in sorted(sigs.items()):
+        if not val.isdigit() and val in sigs:
+            val = sigs[val]
+        if val.isdigit() and int(val) <= 64:
+            consts.append((name, int(val), "SYSNAME_SIGNAL"))
+    lines.append("const struct sysname_const sysname_consts[] = {")
+    lines += ["\t{ %s, %d, %s }," % (c_str(n), v, f) for n, v, f in consts]
+    lines += ["\t{ 0, 0, 0 },", "};", ""]
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
 

@@ -27,6 +27,8 @@ struct sema_opts {
 	uint32_t n_pos_params;
 	const char *const *named_params; /* "--name=value" (getopt) */
 	uint32_t n_named_params;
+	const char *const *includes;     /* --include FILE: treated as #include <FILE> */
+	uint32_t n_includes;
 	const struct probe_env *env;     /* tracefs / BTF locations */
 	bool unsafe;                     /* --unsafe */
 	bool has_child;                  /* -c given: cpid is valid */

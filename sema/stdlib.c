@@ -25,6 +25,9 @@
  *                       the answer about e's type, as a bool literal
  *   kfunc_exist("f"), kfunc_allowed("f")   whether vmlinux BTF has the kfunc
  *   cgroupid("/sys/fs/cgroup/...")         the cgroup's id, read now
+ *   EPERM, SIGINT, __NR_read, SYS_read   constants of <errno.h>, <signal.h>
+ *                       and <sys/syscall.h> when the program includes them
+ *                       (tables generated from the kernel headers)
  *   KERNEL_ENUM_VALUE   an identifier naming an enumerator of a kernel BTF enum
  *                       (SKB_DROP_REASON_NOT_SPECIFIED) is that value, typed
  *                       with its enum so %s prints it by name
@@ -777,12 +780,61 @@ static const struct type *kernel_enum_value(struct sema *s, struct ast_node **np
 	return t;
 }
 
+/* Which header constants the program's #includes bring in. */
+static unsigned included_families(struct sema *s)
+{
+	static const struct {
+		const char *path;
+		unsigned family;
+	} hdrs[] = {
+		{ "errno.h", SYSNAME_ERRNO }, { "linux/errno.h", SYSNAME_ERRNO },
+		{ "asm/errno.h", SYSNAME_ERRNO }, { "asm-generic/errno.h", SYSNAME_ERRNO },
+		{ "asm-generic/errno-base.h", SYSNAME_ERRNO }, { "sys/errno.h", SYSNAME_ERRNO },
+		{ "signal.h", SYSNAME_SIGNAL }, { "sys/signal.h", SYSNAME_SIGNAL },
+		{ "linux/signal.h", SYSNAME_SIGNAL }, { "asm/signal.h", SYSNAME_SIGNAL },
+		{ "syscall.h", SYSNAME_SYSCALL }, { "sys/syscall.h", SYSNAME_SYSCALL },
+		{ "asm/unistd.h", SYSNAME_SYSCALL }, { "asm/unistd_64.h", SYSNAME_SYSCALL },
+		{ "linux/unistd.h", SYSNAME_SYSCALL },
+	};
+	unsigned fam = 0;
+
+	for (uint32_t k = 0; s->o && k < s->o->n_includes; k++)
+		for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
+			if (!strcmp(s->o->includes[k], hdrs[i].path))
+				fam |= hdrs[i].family;
+	for (struct ast_node *it = s->prog ? s->prog->program.items : NULL; it; it = it->next) {
+		if (it->kind != AST_INCLUDE || !it->include.path)
+			continue;
+		for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
+			if (!strcmp(it->include.path, hdrs[i].path))
+				fam |= hdrs[i].family;
+	}
+	return fam;
+}
+
+static bool header_const(struct sema *s, struct ast_node **np, const struct type **tp)
+{
+	struct ast_node *n = *np, *lit;
+	unsigned fam = included_families(s);
+	int64_t v;
+
+	if (!fam || !sysname_const_value(n->ident.name, fam, &v))
+		return false;
+	lit = ast_int(s->cx, n->loc, (uint64_t)v);
+	lit->next = n->next;
+	*np = lit;
+	*tp = sema_expr(s, np);
+	return true;
+}
+
 bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type **tp)
 {
 	struct ast_node *n = *np, *c;
 	bool found = false;
 
 	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name)) {
+		if (header_const(s, np, tp))
+			return true;
 		*tp = kernel_enum_value(s, np, &found);
 		return found;
 	}

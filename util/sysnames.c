@@ -38,6 +38,16 @@ int64_t sysname_errno_value(const char *name)
 	return -1;
 }
 
+bool sysname_const_value(const char *name, unsigned families, int64_t *value)
+{
+	for (const struct sysname_const *c = sysname_consts; c->name; c++)
+		if ((c->family & families) && !strcmp(c->name, name)) {
+			*value = c->value;
+			return true;
+		}
+	return false;
+}
+
 const char *sysname_signal(int64_t sig)
 {
 	const char *d;

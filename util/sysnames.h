@@ -7,6 +7,7 @@
 #ifndef SCRY_UTIL_SYSNAMES_H
 #define SCRY_UTIL_SYSNAMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Generated tables (a NULL slot is a number with no name). */
@@ -15,6 +16,18 @@ extern const unsigned sysname_n_syscall;
 extern const char *const sysname_errno_tab[];
 extern const char *const sysname_errno_id_tab[];
 extern const unsigned sysname_n_errno;
+
+/* Named constants of the C headers (#include <errno.h>, <signal.h>,
+ * <sys/syscall.h>); the generated table ends with a NULL name. */
+enum sysname_family { SYSNAME_ERRNO = 1, SYSNAME_SIGNAL = 2, SYSNAME_SYSCALL = 4 };
+struct sysname_const {
+	const char *name;
+	int64_t value;
+	unsigned family;
+};
+extern const struct sysname_const sysname_consts[];
+/* Value of constant @name of one of the @families (a mask), if any. */
+bool sysname_const_value(const char *name, unsigned families, int64_t *value);
 
 /* "read" for 0; "Unknown syscall" for a number without a name. */
 const char *sysname_syscall(int64_t nr);

@@ -159,6 +159,28 @@ static void test_sema(void)
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "write_user() is an unsafe function"), "write_user() needs --unsafe");
 	run_fini(&r);
 
+	run_prog(&r, "#include <errno.h>\n#include <signal.h>\n#include <sys/syscall.h>\n"
+		     "begin { @a = EPERM + EWOULDBLOCK; @b = strerror(EPERM); @c = SIGKILL; @d = __NR_openat; "
+		     "@e = SYS_read; exit(); }");
+	ok(r.rc == 0, "header constants after #include");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	t = map_value(&r, "@b");
+	ok(t && t->kind == TY_STRING && t->size == sizeof("Operation not permitted"), "strerror(EPERM) folds");
+	run_fini(&r);
+
+	run_prog(&r, "begin { @a = EPERM; }");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "Unknown identifier: 'EPERM'"), "EPERM needs <errno.h>");
+	run_fini(&r);
+
+	ok(sysname_const_value("SIGINT", SYSNAME_SIGNAL, &(int64_t){ 0 }), "SIGINT in the signal table");
+	{
+		int64_t v = 0;
+
+		ok(sysname_const_value("EWOULDBLOCK", SYSNAME_ERRNO, &v) && v == 11, "EWOULDBLOCK is EAGAIN");
+		ok(!sysname_const_value("EPERM", SYSNAME_SIGNAL, &v), "families are kept apart");
+	}
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
