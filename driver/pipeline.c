@@ -57,14 +57,27 @@ static int write_file(const char *path, const void *data, size_t size)
 	return 0;
 }
 
-/* -l with a program: the probes it expands to, one a line. */
+/* -l with a program: the probes it expands to, one a line. Timer and
+ * perf-event probes list as the event or unit they name, without the
+ * period ("interval:ms:", "hardware:cache-misses:"); watchpoints and
+ * begin/end/self not at all, as in bpftrace. */
 static int list_program_probes(const struct resources *res)
 {
 	for (size_t i = 0; i < res->probes.n; i++) {
 		const struct probe_info *pi = res->probes.v[i];
+		const struct probe_target *t = pi->target;
+		const char *name = t && t->ops ? t->ops->name : "";
 
-		if (pi->target && pi->target->full)
-			printf("%s\n", pi->target->full);
+		if (!t || !t->full)
+			continue;
+		if (!strcmp(name, "watchpoint") || !strcmp(name, "asyncwatchpoint") ||
+		    !strcmp(name, "begin") || !strcmp(name, "end") || !strcmp(name, "self"))
+			continue;
+		if ((!strcmp(name, "interval") || !strcmp(name, "profile") ||
+		     !strcmp(name, "hardware") || !strcmp(name, "software")) && t->target)
+			printf("%s:%.*s:\n", name, (int)strcspn(t->target, ":"), t->target);
+		else
+			printf("%s\n", t->full);
 	}
 	fflush(stdout);
 	return 0;

@@ -91,7 +91,8 @@ void sema_probes(struct sema *s)
 			}
 			for (unsigned i = 0; i < n_checked; i++)
 				seen |= checked[i] == ops;
-			if (!seen && ops->available && !s->env.compile_only) {
+			if (!seen && ops->available && !s->env.compile_only &&
+			    !(s->o && s->o->is_listing)) {
 				const char *why = NULL;
 
 				if (n_checked < ARRAY_SIZE(checked))
