@@ -18,6 +18,16 @@ struct toks {
 };
 
 /* Scans @text completely (the EOF token included). */
+/* String copies made by scan(); freed when the next scan starts. */
+static struct ptrvec copies;
+
+static void free_copies(void)
+{
+	for (size_t i = 0; i < copies.n; i++)
+		free(copies.v[i]);
+	ptrvec_fini(&copies);
+}
+
 static void scan(const char *text, struct toks *t)
 {
 	struct src *s = src_from_string("stdin", text, strlen(text));
@@ -26,6 +36,7 @@ static void scan(const char *text, struct toks *t)
 	struct ast_ctx cx;
 	struct lexer *lx;
 
+	free_copies();
 	diag_init(&d, devnull);
 	ast_ctx_init(&cx, &d, s);
 	lx = lex_new(&cx);
@@ -43,6 +54,7 @@ static void scan(const char *text, struct toks *t)
 			memcpy(c, t->val[t->n].str.s, len);
 			c[len] = 0;
 			t->val[t->n].str.s = c;
+			ptrvec_push(&copies, c);
 		}
 		t->n++;
 	} while (t->kind[t->n - 1] != 0 && t->n < MAX_TOKS);
@@ -298,5 +310,6 @@ int main(void)
 	test_parens();
 	test_top_level();
 	test_locations();
+	free_copies();
 	return done_testing();
 }
