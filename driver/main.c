@@ -43,8 +43,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "--traceable-functions";
 	if (o->n_include_dirs)
 		return "-I";
-	if (o->n_includes)
-		return "--include";
 	if (o->debug & DBG_PARSE)
 		return "-d parse";
 	if (o->debug & DBG_DIS)

@@ -121,6 +121,8 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	so.has_child = child != NULL || o->cmd != NULL;
 	so.cpid = rt_child_pid(child);
 	so.is_listing = o->list;
+	so.includes = o->includes;
+	so.n_includes = o->n_includes;
 
 	t0 = now_ms();
 	if (sema_run(cx, prog, &so, &res) || cx->diag->n_errors)

@@ -4,8 +4,12 @@
  * types (BTF) or earlier definitions. `char x[N]` fields read as strings, as in
  * bpftrace. Enumerators become typed constants (TY_ENUM). */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <glob.h>
 
 #include "sema/sema_int.h"
 
@@ -540,5 +544,82 @@ void sema_cdef(struct sema *s, struct ast_node *def)
 			continue;
 		}
 		fail(&c, "unsupported definition");
+	}
+}
+
+/* Whether @dir/@path is a readable file. */
+static bool include_in(const char *dir, const char *path)
+{
+	char buf[4096];
+	struct stat st;
+
+	if (snprintf(buf, sizeof(buf), "%s/%s", dir, path) >= (int)sizeof(buf))
+		return false;
+	return stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Headers of the kernel's source tree: their types come from BTF, so a
+ * machine without kernel headers still runs programs that include them. */
+static bool kernel_header(const char *path)
+{
+	static const char *const tops[] = {
+		"linux/", "net/", "asm/", "asm-generic/", "uapi/", "trace/", "crypto/", "keys/",
+		"kvm/", "media/", "scsi/", "sound/", "video/", "xen/", "rdma/", "soc/", "drm/",
+		"acpi/", "misc/", "vdso/", "dt-bindings/", "clocksource/", "pcmcia/",
+	};
+
+	for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++)
+		if (!strncmp(path, tops[i], strlen(tops[i])))
+			return true;
+	return false;
+}
+
+/* #include <x> and "x" name a header that must exist on the usual system
+ * include path (plus the compiler's own headers; "x" also relative to the
+ * current directory). A missing one fails the way bpftrace's C parser does:
+ * at its line in the generated definitions.h, whose first line is the
+ * kernel-types header and which holds the C statements in order. */
+void sema_check_includes(struct sema *s)
+{
+	char triplet[128], clang_inc[128] = "/usr/lib/clang/include";
+	struct utsname u;
+	uint32_t line = 1;
+	glob_t g;
+
+	snprintf(triplet, sizeof(triplet), "/usr/include/%s-linux-gnu",
+		 uname(&u) == 0 ? u.machine : "x86_64");
+	/* the compiler's own headers (stddef.h, stdarg.h, ...) */
+	if (glob("/usr/lib/llvm-*/lib/clang/*/include", 0, NULL, &g) == 0) {
+		snprintf(clang_inc, sizeof(clang_inc), "%s", g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+	}
+	for (struct ast_node *it = s->prog->program.items; it; it = it->next) {
+		const char *dirs[] = { "/usr/local/include", triplet, "/usr/include", clang_inc };
+		const char *p;
+		bool found = false;
+
+		if (it->kind == AST_CDEF && it->cdef.text) {
+			line++;
+			for (p = it->cdef.text; *p; p++)
+				line += *p == '\n';
+			continue;
+		}
+		if (it->kind != AST_INCLUDE)
+			continue;
+		line++;
+		if (!it->include.path || kernel_header(it->include.path))
+			continue;
+		if (it->include.path[0] == '/') {
+			found = include_in("", it->include.path + 1);
+		} else {
+			found = !it->include.is_system && include_in(".", it->include.path);
+			for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+				found = include_in(dirs[i], it->include.path);
+		}
+		if (!found) {
+			fprintf(s->d->out, "definitions.h:%u:10: fatal error: '%s' file not found\n", line,
+				it->include.path);
+			s->d->n_errors++;
+		}
 	}
 }

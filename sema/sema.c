@@ -32,6 +32,9 @@ int sema_run(struct ast_ctx *cx, struct ast_node *prog, const struct sema_opts *
 	sema_config(&s);
 	if (s.d->n_errors)
 		goto out;
+	sema_check_includes(&s);
+	if (s.d->n_errors)
+		goto out;
 	sema_macros(&s);
 	if (s.d->n_errors)
 		goto out;

@@ -101,6 +101,7 @@ void sema_config(struct sema *s);        /* config.c */
 void sema_probes(struct sema *s);        /* probes.c: expand attach points */
 void sema_macros(struct sema *s);        /* macros.c: collect macros, map declarations */
 void sema_cdef(struct sema *s, struct ast_node *def); /* cdefs.c: struct/union/enum/typedef */
+void sema_check_includes(struct sema *s);                /* cdefs.c: #include files exist */
 void sema_types(struct sema *s);         /* types.c: scopes, typing, casts */
 void sema_resources(struct sema *s);     /* resources.c: actions, map layouts */
 
