@@ -695,7 +695,7 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 
 /* Every enumerator of the kernel's BTF, sorted by name (built on first need). */
 struct btf_enumerator {
-	const char *name; /* in the BTF string section */
+	const char *name; /* in the BTF string section (freed with the BTF after sema) */
 	int64_t value;
 	int32_t type_id;
 };
@@ -755,6 +755,41 @@ static void enums_load(struct sema *s, struct stdlib_cache *c)
 	qsort(c->enums, c->n_enums, sizeof(*c->enums), enumerator_cmp);
 }
 
+/* TY_ENUM for a named kernel enum (%s prints its enumerators by name);
+ * NULL for an anonymous one, whose values are plain integers. */
+static const struct type *enum_type(struct sema *s, int32_t id)
+{
+	struct btf *btf = sema_btf(s);
+	const struct btf_type *bt = btf ? btf__type_by_id(btf, id) : NULL;
+	const char *name = bt ? btf__name_by_offset(btf, bt->name_off) : NULL;
+	uint16_t vlen;
+	const char **names;
+	int64_t *values;
+	struct type *t;
+
+	if (!name || !*name)
+		return NULL;
+	vlen = btf_vlen(bt);
+	names = arena_alloc(s->a, sizeof(*names) * (vlen ? vlen : 1));
+	values = arena_alloc(s->a, sizeof(*values) * (vlen ? vlen : 1));
+	for (uint16_t i = 0; i < vlen; i++) {
+		if (btf_is_enum64(bt)) {
+			names[i] = str_intern0(s->a, btf__name_by_offset(btf, btf_enum64(bt)[i].name_off));
+			values[i] = (int64_t)btf_enum64_value(&btf_enum64(bt)[i]);
+		} else {
+			names[i] = str_intern0(s->a, btf__name_by_offset(btf, btf_enum(bt)[i].name_off));
+			values[i] = btf_kflag(bt) ? (int64_t)btf_enum(bt)[i].val : (int64_t)(uint32_t)btf_enum(bt)[i].val;
+		}
+	}
+	t = sema_ty_new(s, TY_ENUM, 8);
+	t->name = str_intern0(s->a, arena_printf(s->a, "enum %s", name));
+	t->enum_names = names;
+	t->enum_values = values;
+	t->n_enums = vlen;
+	t->btf_id = id;
+	return t;
+}
+
 static const struct type *kernel_enum_value(struct sema *s, struct ast_node **np, bool *found)
 {
 	struct ast_node *n = *np, *lit;
@@ -769,8 +804,8 @@ static const struct type *kernel_enum_value(struct sema *s, struct ast_node **np
 	*found = e != NULL;
 	if (!e)
 		return NULL;
-	t = sema_btf_type_id(s, e->type_id);
-	if (!t || t->kind != TY_ENUM)
+	t = enum_type(s, e->type_id);
+	if (!t)
 		t = sema_ty_int(s, 8, e->value < 0);
 	lit = ast_int(s->cx, n->loc, (uint64_t)e->value);
 	lit->num.is_negative = e->value < 0;
