@@ -219,7 +219,7 @@ static void test_errors(void)
 	err_prog("begin { count(); }", "count() must be assigned directly to a map");
 	err_prog("begin { break; }", "'break' statement is not allowed outside of a loop");
 	err_prog("begin { print(@undefined); }", "Undefined map: @undefined");
-	err_prog("begin { $x = \"a\" + 1; }", "The + operator can not be used");
+	err_prog("begin { $x = \"a\" * 2; }", "The * operator can not be used");
 	err_prog("begin { exit(\"x\"); }", "exit() expects an integer argument");
 	err_prog("config = { nonsense = 1 } begin { }", "nonsense: not a known configuration option");
 	err_prog("begin { @x[1, 2] = 1; @x[\"a\"] = 2; }", "Argument mismatch for @x");
