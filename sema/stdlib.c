@@ -361,6 +361,38 @@ static struct ast_node *expr_stmt(struct sema *s, struct ast_node *e)
 	return st;
 }
 
+/* The error of a failed assert() is located where bpftrace's own standard
+ * library has it (stdlib/base.bt:6:5-37), so messages match; this text is
+ * what that location shows. */
+static const char assert_src_text[] =
+	"// assert() of the standard library: a failed condition reports the\n"
+	"// message below and ends the program with exit code 1.\n"
+	"macro assert(cond, msg)\n"
+	"{\n"
+	"  if (!cond) {\n"
+	"    errorf(\"assert failed: %s\", msg);\n"
+	"    exit(1);\n"
+	"  }\n"
+	"}\n";
+
+static struct loc assert_loc(struct sema *s)
+{
+	struct src *src = arena_alloc(s->a, sizeof(*src));
+	const char *at = strstr(assert_src_text, "errorf");
+	struct loc l = { 0 };
+
+	src->name = "stdlib/base.bt";
+	src->text = assert_src_text;
+	src->len = sizeof(assert_src_text) - 1;
+	l.src = src;
+	l.off = (uint32_t)(at - assert_src_text);
+	l.len = (uint32_t)strlen("errorf(\"assert failed: %s\", msg)");
+	l.line = l.end_line = 6;
+	l.col = 5;
+	l.end_col = l.col + l.len - 1;
+	return l;
+}
+
 static const struct type *assert_call(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np, *cond, *msg, *iff, *then, *blk, *fmt;
@@ -374,7 +406,7 @@ static const struct type *assert_call(struct sema *s, struct ast_node **np)
 	fmt = ast_str(s->cx, n->loc, f, strlen(f));
 	fmt->next = msg;
 	then = ast_new(s->cx, AST_BLOCK, n->loc);
-	then->block.stmts = expr_stmt(s, ast_call(s->cx, n->loc, "errorf", fmt));
+	then->block.stmts = expr_stmt(s, ast_call(s->cx, assert_loc(s), "errorf", fmt));
 	then->block.stmts->next = expr_stmt(s, ast_call(s->cx, n->loc, "exit", ast_int(s->cx, n->loc, 1)));
 	iff = ast_new(s->cx, AST_IF, n->loc);
 	iff->cond.cond = ast_un(s->cx, cond->loc, AST_OP_NOT, cond, false);
