@@ -15,11 +15,35 @@ static LLVMValueRef event_buf(struct cg *g, const struct action *a)
 	return p;
 }
 
+void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
+{
+	LLVMValueRef args[4] = { g->events, p, size, cg_i64(g, 0) };
+	LLVMValueRef r = cg_helper(g, BH_ringbuf_output, g->i64, args, 4), v, margs[2];
+	LLVMBasicBlockRef lost = cg_block(g, "event_lost"), inc = cg_block(g, "lost_inc"),
+			  done = cg_block(g, "event_done");
+
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), lost, done);
+	LLVMPositionBuilderAtEnd(g->b, lost);
+	if (g->lost_key_fn != g->fn) {
+		g->lost_key = cg_tmp(g, 8, "lost_key");
+		g->lost_key_fn = g->fn;
+	}
+	LLVMBuildStore(g->b, cg_i32(g, 0), g->lost_key);
+	margs[0] = g->lost;
+	margs[1] = g->lost_key;
+	v = cg_helper(g, BH_map_lookup_elem, g->ptr, margs, 2);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, v, ""), inc, done);
+	LLVMPositionBuilderAtEnd(g->b, inc);
+	/* per-CPU value: no other writer, a plain add is enough */
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, v, ""), cg_i64(g, 1), ""),
+		       v);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
 static void event_send(struct cg *g, const struct action *a, LLVMValueRef p)
 {
-	LLVMValueRef args[4] = { g->events, p, cg_i64(g, a->size), cg_i64(g, 0) };
-
-	cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+	cg_event_output(g, p, cg_i64(g, a->size));
 }
 
 /* Evaluates @args into the payload of @a. */

@@ -69,6 +69,8 @@ struct cg {
 	/* maps */
 	LLVMValueRef *maps;  /* by map_info.id */
 	LLVMValueRef events, scratch, stacks, stacks_bid, state; /* state[0]: exit() was called */
+	LLVMValueRef lost;            /* RT_LOST_MAP: events that did not fit (per-CPU u64) */
+	LLVMValueRef lost_key, lost_key_fn; /* its key 0 on the stack of function lost_key_fn */
 	bool has_exit;
 	LLVMValueRef last_update;     /* result of the latest map update */
 	uint32_t scratch_max;
@@ -154,6 +156,9 @@ LLVMValueRef cg_bi_map(struct cg *g, struct ast_node *n);
 
 /* ---- builtin_print.c: events ---- */
 LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n);
+/* bpf_ringbuf_output of @size bytes at @p to the events ring buffer; a failure
+ * (buffer full) increments RT_LOST_MAP, which the runtime reports. */
+void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size);
 /* ---- builtin_proc.c ---- */
 LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n);
 /* ---- builtin_mem.c ---- */

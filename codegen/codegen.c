@@ -338,6 +338,7 @@ static void maps_create(struct cg *g)
 		g->maps[m->id] = map_global(g, m->bpf_name);
 	}
 	g->events = map_global(g, RT_EVENTS_MAP);
+	g->lost = map_global(g, RT_LOST_MAP);
 	g->scratch = map_global(g, "scratch");
 	g->stacks = map_global(g, "stacks");
 	g->state = map_global(g, "state");
@@ -379,6 +380,10 @@ static void maps_finish(struct cg *g)
 	map_btf(g, g->events, RT_EVENTS_MAP, BPF_MAP_TYPE_RINGBUF, rb, 0, 0);
 	map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_ARRAY, g->n_cpus, 4,
 		g->scratch_max ? (g->scratch_max + 7) / 8 * 8 : 8);
+	if (module_uses(g->lost))
+		map_btf(g, g->lost, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
+	else
+		LLVMDeleteGlobal(g->lost);
 	if (module_uses(g->state))
 		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
 	else

@@ -296,17 +296,13 @@ const struct action *cg_warning_for(struct cg *g, const struct ast_node *n)
 void cg_runtime_warning(struct cg *g, const struct action *w, LLVMValueRef cond)
 {
 	LLVMBasicBlockRef warn = cg_block(g, "rt_warn"), cont = cg_block(g, "rt_ok");
-	LLVMValueRef ev, args[4];
+	LLVMValueRef ev;
 
 	LLVMBuildCondBr(g->b, cond, warn, cont);
 	LLVMPositionBuilderAtEnd(g->b, warn);
 	ev = cg_gep(g, g->scratch_base, g->event_off);
 	LLVMBuildStore(g->b, cg_i64(g, w->id), ev);
-	args[0] = g->events;
-	args[1] = ev;
-	args[2] = cg_i64(g, 8);
-	args[3] = cg_i64(g, 0);
-	cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+	cg_event_output(g, ev, cg_i64(g, 8));
 	LLVMBuildBr(g->b, cont);
 	LLVMPositionBuilderAtEnd(g->b, cont);
 }
