@@ -374,9 +374,23 @@ static void do_runtime_error(struct rt *rt, const struct action *a, const void *
 	sbuf_fini(&msg);
 }
 
+static void event_handle(struct rt *rt, void *data, size_t size);
+
 int rt_event_cb(void *ctx, void *data, size_t size)
 {
 	struct rt *rt = ctx;
+
+	event_handle(rt, data, size);
+	/* give the event loop back control now and then: a flood (or output
+	 * that itself makes events) would otherwise keep one poll going forever
+	 * (the record is consumed either way) */
+	if (rt->batch_max && ++rt->n_batch >= rt->batch_max)
+		return RT_EVENT_YIELD;
+	return 0;
+}
+
+static void event_handle(struct rt *rt, void *data, size_t size)
+{
 	const struct resources *res = rt->res;
 	const struct action *a;
 	const char *payload = (const char *)data + sizeof(struct rt_event_hdr);
@@ -384,18 +398,18 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 	uint64_t id;
 
 	if (rt->finalize)
-		return 0;
+		return;
 	if (rt_stop_requested()) {
 		rt->finalize = true;
-		return 0;
+		return;
 	}
 	if (size < sizeof(struct rt_event_hdr))
-		return 0;
+		return;
 	memcpy(&id, data, sizeof(id));
 	if (id >= res->actions.n) {
 		fflush(rt->out);
 		fprintf(stderr, "BUG: unknown event id %llu\n", (unsigned long long)id);
-		return 0;
+		return;
 	}
 	a = res->actions.v[id];
 	psize = size - sizeof(struct rt_event_hdr);
@@ -491,5 +505,5 @@ int rt_event_cb(void *ctx, void *data, size_t size)
 			log_at(rt, a, "WARNING", a->fmt ? a->fmt : "", true);
 		break;
 	}
-	return 0;
+	return;
 }

@@ -583,6 +583,23 @@ static void rt_poll_lost(struct rt *rt)
 	}
 }
 
+/* Records handled per ring_buffer__poll before the loop checks its stop
+ * conditions again (see rt_event_cb). */
+#define RT_POLL_BATCH 4096
+
+/* The "state" map's flag: exit() was called (its programs then do nothing). */
+static bool exit_flagged(struct rt *rt)
+{
+	uint32_t key = 0;
+	uint64_t v = 0;
+
+	if (!rt->state)
+		return false;
+	return bpf_map_lookup_elem(bpf_map__fd(rt->state), &key, &v) == 0 && v != 0;
+}
+
+static void rt_drain(struct rt *rt);
+
 /* Polls events until a stop condition. @drain: stop as soon as the buffer is
  * empty (a program with only begin/end probes). */
 static void rt_poll(struct rt *rt, bool drain)
@@ -599,7 +616,12 @@ static void rt_poll(struct rt *rt, bool drain)
 		}
 		rt_poll_lost(rt);
 		if (rt->rb) {
+			rt->n_batch = 0;
+			rt->batch_max = RT_POLL_BATCH;
 			n = ring_buffer__poll(rt->rb, wait_ms);
+			rt->batch_max = 0;
+			if (n == RT_EVENT_YIELD)
+				n = (int)rt->n_batch;
 			if (n < 0 && n != -EINTR) {
 				fprintf(stderr, "ERROR: polling the event ring buffer: %s\n",
 					strerror(-n));
@@ -614,6 +636,13 @@ static void rt_poll(struct rt *rt, bool drain)
 		}
 		if (rt->finalize || rt_stop)
 			break;
+		if (exit_flagged(rt)) {
+			/* exit() ran but its event did not fit in a full ring
+			 * buffer: what is queued is read, then the run ends */
+			rt_drain(rt);
+			rt->finalize = true;
+			break;
+		}
 		if (drain && n == 0)
 			break;
 		if (o->child && rt_child_exited(o->child))
@@ -737,6 +766,9 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 			rt.maps[i] = bpf_object__find_map_by_name(rt.obj, m->bpf_name);
 	}
 	rt.lost = bpf_object__find_map_by_name(rt.obj, RT_LOST_MAP);
+	rt.state = bpf_object__find_map_by_name(rt.obj, "state");
+	if (rt.state && (bpf_map__value_size(rt.state) != 8 || bpf_map__key_size(rt.state) != 4))
+		rt.state = NULL;
 	{
 		struct bpf_map *ev = bpf_object__find_map_by_name(rt.obj, RT_EVENTS_MAP);
 

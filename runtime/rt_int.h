@@ -4,6 +4,7 @@
 #ifndef SCRY_RUNTIME_RT_INT_H
 #define SCRY_RUNTIME_RT_INT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,9 +34,11 @@ struct rt {
 	int pidfd;                    /* -p: pidfd of the traced process, or -1 */
 	bool *skip;                   /* by probe index: left out by --probe-filter */
 	struct bpf_map *lost;         /* RT_LOST_MAP, or NULL */
+	struct bpf_map *state;        /* codegen's "state" array: [0] != 0 once exit() ran */
 	uint64_t n_lost;              /* losses reported so far */
 	unsigned fail_attach;         /* SCRY_TEST_FAIL_ATTACH: fail this attach (1-based) */
 	unsigned n_attach_tries;
+	unsigned n_batch, batch_max;  /* events handled in this poll; 0 = no limit */
 	bool finalize;                /* exit() seen: ignore further events */
 	int out_err;                  /* errno of a failed write to the output (-o on a
 				       * full disk), reported once; the run stops */
@@ -48,7 +51,9 @@ struct rt {
 /* rt.c: true once SIGINT/SIGTERM asked the run to stop. */
 bool rt_stop_requested(void);
 
-/* events.c: ring buffer callback (ctx = struct rt *). */
+/* events.c: ring buffer callback (ctx = struct rt *). Returns RT_EVENT_YIELD
+ * (the record was handled) once batch_max records were handled. */
+#define RT_EVENT_YIELD (-ECANCELED)
 int rt_event_cb(void *ctx, void *data, size_t size);
 /* Writes @len bytes of text to the output and flushes per rt->o->buffering.
  * A write error is reported once and stops the run (rt->out_err). */

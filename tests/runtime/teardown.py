@@ -226,7 +226,7 @@ def main():
         print("1..0 # SKIP needs root and /sys/kernel/btf/vmlinux")
         return 0
     t = T(a)
-    print("1..13")
+    print("1..14")
     target = os.path.join(t.progs, "openloop") if t.progs else "/bin/true"
     base = ("tracepoint:syscalls:sys_enter_openat { @o = count(); } "
             "interval:ms:100 { @i = count(); } "
@@ -293,6 +293,29 @@ def main():
     t.case("-o /dev/full: the write error is reported, the run stops",
            "interval:ms:50 { printf(\"x\\n\"); } interval:s:20 { exit(); }", lambda r: None,
            want_rc=1, extra=["-o", "/dev/full"], expect=[r"failed to write output"], quick=10)
+    # accounting: a flood into a one-page ring buffer; every event that fired
+    # (counted in a map next to printf) was either printed or counted as lost
+    r = subprocess.run([t.scry, "-e",
+                        "config = { perf_rb_pages = 1 } "
+                        "tracepoint:raw_syscalls:sys_enter /@stop == 0/ "
+                        "{ printf(\"E %d %d\\n\", tid, nsecs); @fired = count(); } "
+                        "interval:s:2 { @stop = 1; } interval:s:3 { exit(); }"],
+                       capture_output=True, text=True, timeout=60)
+    printed = len(re.findall(r"^E -?\d+ -?\d+$", r.stdout, re.M))
+    m = re.search(r"^@fired: (\d+)$", r.stdout, re.M)
+    lost = re.search(r"Total lost event count: (\d+)", r.stderr)
+    fired = int(m.group(1)) if m else -1
+    nlost = int(lost.group(1)) if lost else 0
+    errs = []
+    if r.returncode != 0:
+        errs.append("exit status %d" % r.returncode)
+    if not lost or not re.search(r"^Lost \d+ events$", r.stderr, re.M):
+        errs.append("no lost events reported")
+    # the exit() event itself may be among the lost ones (not counted in @fired)
+    if printed + nlost not in (fired, fired + 1):
+        errs.append("printed %d + lost %d != fired %d" % (printed, nlost, fired))
+    t.report("flood: printed %d + lost %d = fired %d" % (printed, nlost, fired), errs,
+             r.stderr)
     mnt = tempfile.mkdtemp(prefix="scry-full-")
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mnt]).returncode == 0:
         try:
