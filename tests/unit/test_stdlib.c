@@ -181,6 +181,14 @@ static void test_sema(void)
 		ok(!sysname_const_value("EPERM", SYSNAME_SIGNAL, &v), "families are kept apart");
 	}
 
+	run_prog(&r, "begin { @a = strftime(\"%s.%f\", 1000123000); @b = strftime(\"%s\", nsecs); exit(); }");
+	t = map_value(&r, "@a");
+	ok(r.rc == 0 && t && t->kind == TY_TIMESTAMP && t->n != TS_CLOCK_BOOT,
+	   "strftime() of a literal is not shifted by the boot time");
+	t = map_value(&r, "@b");
+	ok(t && t->kind == TY_TIMESTAMP && t->n == TS_CLOCK_BOOT, "strftime() of nsecs is a boot-clock time");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
