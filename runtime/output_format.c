@@ -133,6 +133,81 @@ static uint64_t apply_cast(uint64_t v, const char *len, bool is_signed_conv, boo
 	return v;
 }
 
+/* %gr: GFP allocation flags by name, the kernel's compound names first
+ * (the order of its trace output), leftover bits in hex. */
+static void gfp_flags(struct sbuf *b, uint64_t v)
+{
+#define GFP_B(n) (1ULL << (n))
+	enum {
+		DMA = 0, HIGHMEM, DMA32, MOVABLE, RECLAIMABLE, HIGH, IO, FS, ZERO, UNUSED,
+		DIRECT_RECLAIM, KSWAPD_RECLAIM, WRITE, NOWARN, RETRY_MAYFAIL, NOFAIL, NORETRY,
+		MEMALLOC, COMP, NOMEMALLOC, HARDWALL, THISNODE, ACCOUNT, ZEROTAGS, SKIP_ZERO,
+		SKIP_KASAN, NO_OBJ_EXT,
+	};
+	const uint64_t reclaim = GFP_B(DIRECT_RECLAIM) | GFP_B(KSWAPD_RECLAIM);
+	const uint64_t kernel = reclaim | GFP_B(IO) | GFP_B(FS);
+	const uint64_t noio = reclaim, nofs = noio | GFP_B(IO);
+	const uint64_t user = nofs | GFP_B(FS) | GFP_B(HARDWALL);
+	const uint64_t highuser = user | GFP_B(HIGHMEM);
+	const uint64_t movable = highuser | GFP_B(MOVABLE) | GFP_B(SKIP_KASAN);
+	const uint64_t th_light = (movable | GFP_B(COMP) | GFP_B(NOMEMALLOC) | GFP_B(NOWARN)) & ~reclaim;
+	const struct { uint64_t mask; const char *name; } names[] = {
+		{ th_light | GFP_B(DIRECT_RECLAIM), "GFP_TRANSHUGE" },
+		{ th_light, "GFP_TRANSHUGE_LIGHT" },
+		{ movable, "GFP_HIGHUSER_MOVABLE" },
+		{ highuser, "GFP_HIGHUSER" },
+		{ user, "GFP_USER" },
+		{ kernel | GFP_B(ACCOUNT), "GFP_KERNEL_ACCOUNT" },
+		{ kernel, "GFP_KERNEL" },
+		{ nofs, "GFP_NOFS" },
+		{ GFP_B(HIGH) | GFP_B(KSWAPD_RECLAIM), "GFP_ATOMIC" },
+		{ noio, "GFP_NOIO" },
+		{ GFP_B(KSWAPD_RECLAIM) | GFP_B(NOWARN), "GFP_NOWAIT" },
+		{ GFP_B(DMA), "GFP_DMA" },
+		{ GFP_B(HIGHMEM), "__GFP_HIGHMEM" },
+		{ GFP_B(DMA32), "GFP_DMA32" },
+		{ GFP_B(HIGH), "__GFP_HIGH" },
+		{ GFP_B(IO), "__GFP_IO" },
+		{ GFP_B(FS), "__GFP_FS" },
+		{ GFP_B(ZERO), "__GFP_ZERO" },
+		{ GFP_B(DIRECT_RECLAIM), "__GFP_DIRECT_RECLAIM" },
+		{ GFP_B(KSWAPD_RECLAIM), "__GFP_KSWAPD_RECLAIM" },
+		{ GFP_B(WRITE), "__GFP_WRITE" },
+		{ GFP_B(NOWARN), "__GFP_NOWARN" },
+		{ GFP_B(RETRY_MAYFAIL), "__GFP_RETRY_MAYFAIL" },
+		{ GFP_B(NOFAIL), "__GFP_NOFAIL" },
+		{ GFP_B(NORETRY), "__GFP_NORETRY" },
+		{ GFP_B(MEMALLOC), "__GFP_MEMALLOC" },
+		{ GFP_B(COMP), "__GFP_COMP" },
+		{ GFP_B(NOMEMALLOC), "__GFP_NOMEMALLOC" },
+		{ GFP_B(HARDWALL), "__GFP_HARDWALL" },
+		{ GFP_B(THISNODE), "__GFP_THISNODE" },
+		{ GFP_B(ACCOUNT), "__GFP_ACCOUNT" },
+		{ GFP_B(ZEROTAGS), "__GFP_ZEROTAGS" },
+		{ GFP_B(SKIP_ZERO), "__GFP_SKIP_ZERO" },
+		{ GFP_B(SKIP_KASAN), "__GFP_SKIP_KASAN" },
+		{ GFP_B(NO_OBJ_EXT), "__GFP_NO_OBJ_EXT" },
+	};
+	bool first = true;
+#undef GFP_B
+
+	if (!v) {
+		sbuf_puts(b, "0");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((v & names[i].mask) != names[i].mask)
+			continue;
+		if (!first)
+			sbuf_putc(b, '|');
+		sbuf_puts(b, names[i].name);
+		v &= ~names[i].mask;
+		first = false;
+	}
+	if (v)
+		sbuf_printf(b, "%s0x%llx", first ? "" : "|", (unsigned long long)v);
+}
+
 static void format_one(struct sbuf *b, const struct spec *sp, const struct type *t,
 		       const void *data, const struct out_sym *sym)
 {
@@ -167,6 +242,16 @@ static void format_one(struct sbuf *b, const struct spec *sp, const struct type 
 
 	bool is_num = prim == OUT_PRIM_INT || prim == OUT_PRIM_UINT || prim == OUT_PRIM_BOOL ||
 		      prim == OUT_PRIM_SYM;
+
+	if (c == 'g' && sp->conv[1] == 'r' && (prim == OUT_PRIM_INT || prim == OUT_PRIM_UINT ||
+					       prim == OUT_PRIM_SYM)) {
+		struct sbuf tmp = { 0 };
+
+		gfp_flags(&tmp, v);
+		out_os_str(b, &os, tmp.s ? tmp.s : "", tmp.len);
+		sbuf_fini(&tmp);
+		return;
+	}
 
 	if (!sp->conv[1] && strchr("diuoxXc", c)) {
 		bool sgn;

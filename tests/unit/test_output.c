@@ -1291,6 +1291,15 @@ static void test_merge(void)
 	}
 }
 
+static void test_gfp(void)
+{
+	is_str(fmt1("%gr", 0x1, false), "GFP_DMA", "%gr single flag");
+	is_str(fmt1("%gr", 0, false), "0", "%gr zero");
+	is_str(fmt1("%gr", 0xcc0, false), "GFP_KERNEL", "%gr compound name");
+	is_str(fmt1("[%gr]", 0x100000cc1, false), "[GFP_KERNEL|GFP_DMA|0x100000000]",
+	       "%gr compound, single and unknown bits");
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -1303,6 +1312,7 @@ int main(void)
 	test_symbols();
 	test_json();
 	test_merge();
+	test_gfp();
 	arena_fini(&A);
 	return done_testing();
 }
