@@ -46,11 +46,16 @@
 #include "sema/sema_int.h"
 #include "util/sysnames.h"
 
-static bool user_macro(struct sema *s, const char *name)
+/* A macro of the program with this name and number of arguments (any number
+ * when @nargs is negative) replaces the stdlib function. */
+static bool user_macro(struct sema *s, const char *name, int nargs)
 {
-	for (size_t i = 0; i < s->macros.n; i++)
-		if (!strcmp(((struct ast_node *)s->macros.v[i])->macro.name, name))
+	for (size_t i = 0; i < s->macros.n; i++) {
+		const struct ast_node *m = s->macros.v[i];
+
+		if (!strcmp(m->macro.name, name) && (nargs < 0 || (int)ast_list_len(m->macro.params) == nargs))
 			return true;
+	}
 	return false;
 }
 
@@ -283,7 +288,7 @@ static const struct type *write_user_call(struct sema *s, struct ast_node **np)
 	if (!sema_arity(s, n, 3, 3))
 		return NULL;
 	if (!s->res->cfg.unsafe) {
-		sema_err(s, n->loc, "write_user() is an unsafe function being used in safe mode");
+		sema_err(s, n->loc, "write_user() is unsafe. To use you need the --unsafe flag");
 		return NULL;
 	}
 	t = sema_expr(s, &n->call.args);
@@ -670,7 +675,7 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 {
 	const char *name = (*np)->call.name;
 
-	if (user_macro(s, name))
+	if (user_macro(s, name, (int)ast_list_len((*np)->call.args)))
 		return false;
 	if (!strcmp(name, "syscall_name"))
 		*tp = name_of(s, np, TNT_SYSCALL);
@@ -899,7 +904,7 @@ bool sema_stdlib_ident(struct sema *s, struct ast_node **np, const struct type *
 	struct ast_node *n = *np, *c;
 	bool found = false;
 
-	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name)) {
+	if (strcmp(n->ident.name, "leader_tid") || user_macro(s, n->ident.name, 0)) {
 		if (header_const(s, np, tp))
 			return true;
 		*tp = kernel_enum_value(s, np, &found);

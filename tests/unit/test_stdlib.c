@@ -156,7 +156,7 @@ static void test_sema(void)
 	run_fini(&r);
 
 	run_prog(&r, "begin { write_user(0, \"ab\", 2); }");
-	ok(r.rc != 0 && r.errs && strstr(r.errs, "write_user() is an unsafe function"), "write_user() needs --unsafe");
+	ok(r.rc != 0 && r.errs && strstr(r.errs, "write_user() is unsafe. To use you need the --unsafe flag"), "write_user() needs --unsafe");
 	run_fini(&r);
 
 	run_prog(&r, "#include <errno.h>\n#include <signal.h>\n#include <sys/syscall.h>\n"
