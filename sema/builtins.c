@@ -493,6 +493,9 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 	}
 
 	m = macro_find(s, n->call.name, ast_list_len(n->call.args));
+	if (m && ast_list_len(m->macro.params) != ast_list_len(n->call.args) &&
+	    sema_builtin_lookup(n->call.name) >= 0)
+		m = NULL; /* macro cpu(x) leaves cpu() the builtin */
 	if (m)
 		return macro_call(s, np, m);
 	fn = sema_builtin_lookup(n->call.name);

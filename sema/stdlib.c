@@ -687,6 +687,11 @@ bool sema_stdlib_call(struct sema *s, struct ast_node **np, const struct type **
 		*tp = percpu_kaddr(s, np);
 	else if (!strcmp(name, "signal_thread")) {
 		/* signal()'s checks, then the thread-directed helper */
+		if (!s->res->cfg.unsafe) {
+			sema_err(s, (*np)->loc, "signal_thread() is unsafe. To use you need the --unsafe flag");
+			*tp = NULL;
+			return true;
+		}
 		*tp = sema_bi_print(s, *np, BI_SIGNAL);
 		if (*tp)
 			sema_call_info(s, *np, BI_SIGNAL_THREAD);

@@ -189,6 +189,15 @@ static void test_sema(void)
 	ok(t && t->kind == TY_TIMESTAMP && t->n == TS_CLOCK_BOOT, "strftime() of nsecs is a boot-clock time");
 	run_fini(&r);
 
+	run_prog(&r, "macro cpu(x) { x } macro is_err(a, b) { a + b } "
+		     "begin { @a = cpu(\"hi\"); @b = cpu(); @c = is_err(1, 2); @d = is_err(0); exit(); }");
+	ok(r.rc == 0, "a macro of another arity leaves the builtin and the stdlib function alone");
+	if (r.rc)
+		printf("# %s", r.errs ? r.errs : "");
+	t = map_value(&r, "@d");
+	ok(t && t->kind == TY_BOOL, "is_err(x) is still the stdlib one");
+	run_fini(&r);
+
 	run_prog(&r, "begin { @a = socket_cookie(1); }");
 	ok(r.rc != 0 && r.errs && strstr(r.errs, "socket_cookie() only supports 'struct sock *' as the argument"),
 	   "socket_cookie() of an integer is rejected");
