@@ -91,6 +91,20 @@ static const struct type *fmt_call(struct sema *s, struct ast_node *n, enum buil
 		sema_err(s, n->loc, "%s() requires at least 1 argument (0 provided)", n->call.name);
 		return NULL;
 	}
+	if (f->kind == AST_CALL) {
+		/* a macro whose value is a string literal: printf(fmt()) */
+		sema_expr(s, &n->call.args);
+		f = n->call.args;
+		if (f && f->kind == AST_BLOCK_EXPR && !f->block.stmts && f->block.expr &&
+		    f->block.expr->kind == AST_STR) {
+			struct ast_node *lit = f->block.expr;
+
+			lit->next = f->next;
+			n->call.args = f = lit;
+		}
+		if (!f)
+			return NULL;
+	}
 	if (f->kind != AST_STR) {
 		sema_err(s, f->loc, "%s() expects a string literal as the first argument", n->call.name);
 		return NULL;
