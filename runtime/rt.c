@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -119,6 +120,36 @@ static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
 
 /* ---- load errors ---- */
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* After an EPERM/EACCES from the kernel: names the capabilities the effective
+ * set lacks (CAP_BPF to load, CAP_PERFMON for perf events and tracing helpers;
+ * CAP_SYS_ADMIN stands for both on older kernels). */
+static void report_missing_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t eff;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return;
+	eff = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return;
+	if (!(eff & (1ull << CAP_BPF)))
+		fputs("ERROR: missing capability CAP_BPF (needed to load BPF programs and maps)\n",
+		      stderr);
+	if (!(eff & (1ull << CAP_PERFMON)))
+		fputs("ERROR: missing capability CAP_PERFMON (needed for tracing programs and "
+		      "perf events)\n", stderr);
+}
+
 static const char *probe_display_name(const struct probe_info *pi)
 {
 	if (pi && pi->target && pi->target->full)
@@ -135,6 +166,8 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 	bool located = false;
 
 	fflush(rt->out);
+	if (err == -EPERM || err == -EACCES)
+		report_missing_caps();
 	if (!log || !*log) {
 		fprintf(stderr, "ERROR: Unknown BPF object load failure (%s). Try using the "
 				"\"-d libbpf\" option to see the full loading log.\n",
@@ -475,6 +508,8 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 	while (rt->links.n > before)
 		bpf_link__destroy(rt->links.v[--rt->links.n]);
 	fflush(rt->out);
+	if (err == -EPERM || err == -EACCES)
+		report_missing_caps();
 	if (missing == 0) {
 		fprintf(stderr, "ERROR: attach %s: %s\n", probe_display_name(pi), strerror(-err));
 		fprintf(stderr, "ERROR: Unable to attach probe: %s. If this is expected, set the "
