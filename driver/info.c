@@ -41,8 +41,7 @@ bool scry_has_bpf_privileges(void)
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	uint64_t eff;
 
-	if (geteuid() == 0)
-		return true;
+	/* capabilities, not the uid: root may run with some dropped (capsh --drop) */
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return false;
