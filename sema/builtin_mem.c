@@ -275,9 +275,6 @@ const struct type *sema_bi_mem(struct sema *s, struct ast_node *n, enum builtin_
 				ts->n = x->call.info->n == 0 ? TS_CLOCK_MONOTONIC :
 					x->call.info->n == 2 ? TS_CLOCK_TAI : x->call.info->n == 3 ? TS_CLOCK_SW_TAI :
 					TS_CLOCK_BOOT;
-			else if (x->kind == AST_INT)
-				/* a literal is no boot-clock reading: nanoseconds since the epoch */
-				ts->n = TS_CLOCK_MONOTONIC;
 		}
 		return ts;
 	}
