@@ -128,11 +128,48 @@ static void finish_action(struct sema *s, struct action *a)
 		s->res->event_max_size = a->size;
 }
 
+/* -k: the helper-error events codegen may send for @n. A map read reports a
+ * missing key at the map (fmt "map_lookup_elem"); a field access, dereference
+ * or array access reports a failed probe read at the expression it reads
+ * through (fmt "probe_read"). Codegen finds them by fmt and loc and uses only
+ * those it needs; the payload is the helper's s64 return code. */
+static void helper_error_action(struct sema *s, struct ast_node *n)
+{
+	const struct type *el[1];
+	const char *helper;
+	struct ast_node *at;
+	struct action *a;
+
+	if (n->kind == AST_MAP && n->map.info) {
+		helper = "map_lookup_elem";
+		at = n;
+	} else if (n->kind == AST_FIELD && n->field.e) {
+		helper = "probe_read";
+		at = n->field.e;
+	} else if (n->kind == AST_INDEX && n->index.e) {
+		helper = "probe_read";
+		at = n->index.e;
+	} else if (n->kind == AST_UNOP && n->un.op == AST_OP_DEREF && n->un.e) {
+		helper = "probe_read";
+		at = n->un.e;
+	} else {
+		return;
+	}
+	el[0] = sema_ty_int(s, 8, true);
+	a = new_action(s, ACT_RUNTIME_ERROR, at);
+	a->fmt = helper;
+	a->args = sema_ty_tuple(s, el, NULL, 1);
+	finish_action(s, a);
+}
+
 static void call_action(struct sema *s, struct ast_node *n)
 {
 	struct call_info *ci;
 	struct action *a = NULL;
 	struct ast_node *args = n->call.args;
+
+	if (s->o && s->o->helper_errors)
+		helper_error_action(s, n);
 
 	if (n->kind == AST_BINOP && (n->bin.op == AST_OP_DIV || n->bin.op == AST_OP_MOD) && n->type &&
 	    sema_ty_is_int(n->type)) {

@@ -36,6 +36,8 @@ struct sema_opts {
 					  * before sema runs), the value of `cpid` */
 	pid_t pid;                       /* -p */
 	bool is_listing;                 /* -l with a program: expand probes only */
+	bool helper_errors;              /* -k: an ACT_RUNTIME_ERROR per map read and
+					  * per probe read site (see resources.h) */
 };
 
 /* Runs every pass over @prog (rewriting it in place) and fills @res. Config
