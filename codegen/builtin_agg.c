@@ -208,6 +208,7 @@ LLVMValueRef cg_map_read(struct cg *g, struct ast_node *m)
 	if (vt && vt->kind >= TY_COUNT && vt->kind <= TY_TSERIES)
 		return percpu_read(g, mi, key);
 	p = cg_map_lookup(g, mi, key);
+	cg_helper_error_check(g, cg_helper_error_for(g, "map_lookup_elem", m), p);
 	if (!cg_is_scalar(t)) {
 		LLVMValueRef tmp = cg_tmp(g, t->size, "mapval");
 

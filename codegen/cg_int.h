@@ -93,7 +93,21 @@ struct cg {
 	/* for-map callback: its ctx argument, a u64 flag "the body returned" */
 	LLVMValueRef cb_ctx;
 	bool in_callback;
+	/* -k: the check for the probe reads of the expression being generated */
+	const struct action *read_err;
 };
+
+/* ---- helper_errors.c: -k ---- */
+/* The ACT_RUNTIME_ERROR sema made for @helper ("map_lookup_elem",
+ * "probe_read") at node @at, or NULL (no -k, or not a checked site). */
+const struct action *cg_helper_error_for(struct cg *g, const char *helper, const struct ast_node *at);
+/* The "probe_read" check for the reads that expression @n makes (field
+ * access, dereference, array access), or NULL. */
+const struct action *cg_read_error_for(struct cg *g, const struct ast_node *n);
+/* After a helper call returning @ret (an error code, or the pointer of a map
+ * lookup): when it failed, sends @a's event with the return code (0 for a
+ * NULL pointer). Does nothing when @a is NULL. */
+void cg_helper_error_check(struct cg *g, const struct action *a, LLVMValueRef ret);
 
 /* ---- codegen.c ---- */
 void cg_loc(struct cg *g, struct loc loc);

@@ -112,7 +112,7 @@ void cg_probe_read(struct cg *g, LLVMValueRef dst, uint32_t size, LLVMValueRef a
 	args[0] = dst;
 	args[1] = cg_i32(g, size);
 	args[2] = addr;
-	cg_helper(g, id, g->i64, args, 3);
+	cg_helper_error_check(g, g->read_err, cg_helper(g, id, g->i64, args, 3));
 }
 
 LLVMValueRef cg_convert(struct cg *g, LLVMValueRef v, const struct type *from, const struct type *to)
@@ -688,7 +688,21 @@ static LLVMValueRef ternary(struct cg *g, struct ast_node *n)
 	return phi;
 }
 
+static LLVMValueRef expr_node(struct cg *g, struct ast_node *n);
+
+/* Generates @n with g->read_err set to the -k check of its own probe reads. */
 LLVMValueRef cg_expr(struct cg *g, struct ast_node *n)
+{
+	const struct action *saved = g->read_err;
+	LLVMValueRef v;
+
+	g->read_err = cg_read_error_for(g, n);
+	v = expr_node(g, n);
+	g->read_err = saved;
+	return v;
+}
+
+static LLVMValueRef expr_node(struct cg *g, struct ast_node *n)
 {
 	const struct type *t = n->type;
 
