@@ -50,8 +50,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 	/* -d all includes types; only an explicit -d types is refused */
 	if ((o->debug & DBG_TYPES) && (o->debug & DBG_ALL) != DBG_ALL)
 		return "-d types";
-	if (o->helper_errors)
-		return "-k";
 	return NULL;
 }
 

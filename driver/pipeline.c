@@ -123,6 +123,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	so.is_listing = o->list;
 	so.includes = o->includes;
 	so.n_includes = o->n_includes;
+	so.helper_errors = o->helper_errors;
 
 	t0 = now_ms();
 	if (sema_run(cx, prog, &so, &res) || cx->diag->n_errors)
