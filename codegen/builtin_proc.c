@@ -2,6 +2,7 @@
  * arguments (argN from pt_regs or the raw tracepoint u64 array, args from the
  * tracepoint record), stacks. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codegen/cg_int.h"
 #include "probes/probe.h"
@@ -22,6 +23,46 @@ static LLVMValueRef helper0(struct cg *g, unsigned id)
 	return cg_helper(g, id, g->i64, NULL, 0);
 }
 
+/* bpf_get_ns_current_pid_tgid(dev, ino, struct bpf_pidns_info *, size) */
+#define CG_HELPER_NS_PID_TGID 120
+/* the initial pid namespace's inode number (PROC_PID_INIT_INO) */
+#define CG_PID_INIT_INO 0xEFFFFFFCULL
+
+/* The pid namespace scry runs in, when it is not the initial one: pid and
+ * tid (without init) are then numbered as seen from it, as in bpftrace. */
+static bool own_pidns(uint64_t *dev, uint64_t *ino)
+{
+	static int cached = -1;
+	static uint64_t c_dev, c_ino;
+	struct stat st;
+
+	if (cached < 0) {
+		cached = stat("/proc/self/ns/pid", &st) == 0 && st.st_ino != CG_PID_INIT_INO;
+		if (cached) {
+			c_dev = st.st_dev;
+			c_ino = st.st_ino;
+		}
+	}
+	*dev = c_dev;
+	*ino = c_ino;
+	return cached == 1;
+}
+
+/* pid (@want_tgid) or tid of the current task in scry's own pid namespace */
+static LLVMValueRef ns_pid_tid(struct cg *g, uint64_t dev, uint64_t ino, bool want_tgid)
+{
+	LLVMValueRef info = cg_alloca(g, g->i64, "pidns_info"), args[4];
+
+	LLVMBuildStore(g->b, cg_i64(g, 0), info);
+	args[0] = cg_i64(g, dev);
+	args[1] = cg_i64(g, ino);
+	args[2] = info;
+	args[3] = cg_i32(g, 8);
+	cg_helper(g, CG_HELPER_NS_PID_TGID, g->i64, args, 4);
+	/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+	return LLVMBuildLoad2(g->b, g->i32, cg_gep(g, info, want_tgid ? 4 : 0), want_tgid ? "pid" : "tid");
+}
+
 LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 {
 	struct call_info *ci = n->call.info;
@@ -29,10 +70,20 @@ LLVMValueRef cg_bi_proc(struct cg *g, struct ast_node *n)
 	LLVMValueRef v;
 
 	switch (ci->fn) {
-	case BI_PID:
+	case BI_PID: {
+		uint64_t dev, ino;
+
+		if (ci->n == 0 && own_pidns(&dev, &ino))
+			return ns_pid_tid(g, dev, ino, true);
+	}
 		v = LLVMBuildLShr(g->b, helper0(g, BH_get_current_pid_tgid), cg_i64(g, 32), "");
 		return LLVMBuildTrunc(g->b, v, g->i32, "pid");
-	case BI_TID:
+	case BI_TID: {
+		uint64_t dev, ino;
+
+		if (ci->n == 0 && own_pidns(&dev, &ino))
+			return ns_pid_tid(g, dev, ino, false);
+	}
 		return LLVMBuildTrunc(g->b, helper0(g, BH_get_current_pid_tgid), g->i32, "tid");
 	case BI_UID:
 		return LLVMBuildAnd(g->b, helper0(g, BH_get_current_uid_gid), cg_i64(g, 0xffffffff), "uid");
