@@ -58,8 +58,29 @@ bool rt_stop_requested(void)
 
 static bool rt_debug_libbpf;
 
+/* The last libbpf warning that names what failed to be created ("map 'm0':
+ * failed to create: ..."), shown when a load fails without a verifier log. */
+static char rt_libbpf_err[256];
+
 static int rt_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (level == LIBBPF_WARN) {
+		char msg[256];
+		va_list copy;
+
+		va_copy(copy, ap);
+		vsnprintf(msg, sizeof(msg), fmt, copy);
+		va_end(copy);
+		if (strstr(msg, "failed to create")) {
+			size_t n;
+
+			snprintf(rt_libbpf_err, sizeof(rt_libbpf_err), "%s",
+				 strncmp(msg, "libbpf: ", 8) ? msg : msg + 8);
+			n = strlen(rt_libbpf_err);
+			while (n && rt_libbpf_err[n - 1] == '\n')
+				rt_libbpf_err[--n] = '\0';
+		}
+	}
 	if (!rt_debug_libbpf)
 		return 0;
 	/* bpftrace prints libbpf's messages on stdout */
@@ -168,6 +189,29 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 	fflush(rt->out);
 	if (err == -EPERM || err == -EACCES)
 		report_missing_caps();
+	if ((!log || !*log) && rt_libbpf_err[0]) {
+		const char *q = strstr(rt_libbpf_err, "map '"), *user = NULL, *rest = NULL;
+
+		/* the BPF name of a user map (m0) is shown as the script's (@x) */
+		for (size_t i = 0; q && i < rt->res->maps.n; i++) {
+			const struct map_info *m = rt->res->maps.v[i];
+			size_t n = m->bpf_name ? strlen(m->bpf_name) : 0;
+
+			if (n && m->name && !strncmp(q + 5, m->bpf_name, n) && q[5 + n] == '\'') {
+				user = m->name;
+				rest = q + 6 + n;
+			}
+		}
+		if (user)
+			fprintf(stderr, "ERROR: map '%s'%s\n", user, rest);
+		else
+			fprintf(stderr, "ERROR: %s\n", rt_libbpf_err);
+		if (err == -E2BIG || err == -ENOMEM || strstr(rt_libbpf_err, "map '"))
+			fprintf(stderr, "HINT: maps are sized by config max_map_keys (or the "
+					"size in a map declaration, e.g. `let @a = hash(5000)`); "
+					"the kernel refused this one\n");
+		return;
+	}
 	if (!log || !*log) {
 		fprintf(stderr, "ERROR: Unknown BPF object load failure (%s). Try using the "
 				"\"-d libbpf\" option to see the full loading log.\n",
@@ -331,6 +375,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 		i++;
 	}
 
+	rt_libbpf_err[0] = '\0';
 	err = bpf_object__load(rt->obj);
 
 	if (o->debug_verifier) {
