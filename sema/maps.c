@@ -187,7 +187,8 @@ void sema_map_agg(struct sema *s, struct ast_node *m, struct ast_node *call)
 		call->call.info->map = mi;
 	if (!mi->value_type) {
 		mi->value_type = t;
-		mi->kind = MAPK_PERCPU_HASH;
+		if (mi->kind != MAPK_PERCPU_LRU_HASH)
+			mi->kind = MAPK_PERCPU_HASH;
 	} else if (!sema_ty_equal(mi->value_type, t)) {
 		sema_err(s, m->loc,
 			 "Type mismatch for %s: trying to assign value of type '%s' when map already contains a value of type '%s'",

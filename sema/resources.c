@@ -267,6 +267,7 @@ static void call_action(struct sema *s, struct ast_node *n)
 static void map_layout(struct sema *s, struct map_info *m)
 {
 	const struct type *v = m->value_type;
+	enum map_kind percpu;
 
 	m->bpf_name = arena_printf(s->a, "m%u", m->id);
 	if (!m->key_type)
@@ -277,28 +278,30 @@ static void map_layout(struct sema *s, struct map_info *m)
 		m->value_size = 8;
 		return;
 	}
+	/* aggregations need per-CPU values; a declared percpulruhash stays LRU */
+	percpu = m->kind == MAPK_PERCPU_LRU_HASH ? MAPK_PERCPU_LRU_HASH : MAPK_PERCPU_HASH;
 	switch (v->kind) {
 	case TY_COUNT:
 	case TY_SUM:
 		m->value_size = 8;
-		m->kind = MAPK_PERCPU_HASH;
+		m->kind = percpu;
 		break;
 	case TY_MIN:
 	case TY_MAX:
 	case TY_AVG:
 	case TY_STATS:
 		m->value_size = 16;
-		m->kind = MAPK_PERCPU_HASH;
+		m->kind = percpu;
 		break;
 	case TY_TSERIES:
 		m->value_size = 24;
-		m->kind = MAPK_PERCPU_HASH;
+		m->kind = percpu;
 		m->key_size = (m->key_type ? m->key_type->size : 0) + 8;
 		break;
 	case TY_HIST:
 	case TY_LHIST:
 		m->value_size = 8;
-		m->kind = MAPK_PERCPU_HASH;
+		m->kind = percpu;
 		/* stored key: user key + u64 bucket (scalar: the bucket only) */
 		m->key_size = (m->key_type ? m->key_type->size : 0) + 8;
 		break;
