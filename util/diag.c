@@ -4,8 +4,9 @@
  *   stdin:1:12-26: ERROR: bad_config: not a known configuration option
  *   config = { bad_config=raw } begin {}
  *              ^~~~~~~~~~~~~
- * The column range is start-(end+1), 1-based. A range spanning lines prints
- * "file:L1-L2:" and every line of it, without an underline. Tabs print as 4 spaces. */
+ * (all '~' with diag.no_caret, bpftrace's own style). The column range is
+ * start-(end+1), 1-based. A range spanning lines prints "file:L1-L2:" and every
+ * line of it, without an underline. Tabs print as 4 spaces. */
 #include "util/util.h"
 
 #include <string.h>
@@ -40,6 +41,11 @@ static void put_expanded(FILE *out, const char *p, size_t n)
 
 void diag_print_context(FILE *out, struct loc loc)
 {
+	diag_print_context_style(out, loc, true);
+}
+
+void diag_print_context_style(FILE *out, struct loc loc, bool caret)
+{
 	const char *line;
 	size_t n;
 
@@ -56,7 +62,7 @@ void diag_print_context(FILE *out, struct loc loc)
 	put_expanded(out, line, n);
 	uint32_t end = loc.len ? loc.end_col : loc.col; /* inclusive, 1-based */
 	for (uint32_t x = 1; x <= end; x++) {
-		const char *mark = x < loc.col ? " " : x == loc.col ? "^" : "~";
+		const char *mark = x < loc.col ? " " : x == loc.col && caret ? "^" : "~";
 		bool tab = x - 1 < n && line[x - 1] == '\t';
 
 		if (x - 1 >= n && x > loc.col)
@@ -110,7 +116,7 @@ void diag_vmsg(struct diag *d, enum diag_level lvl, struct loc loc, const char *
 	sbuf_vprintf(&b, fmt, ap);
 	fprintf(d->out, "%s\n", sbuf_str(&b));
 	if (!d->quiet_locs && lvl != DIAG_HINT)
-		diag_print_context(d->out, loc);
+		diag_print_context_style(d->out, loc, !d->no_caret);
 	fflush(d->out);
 	sbuf_fini(&b);
 }

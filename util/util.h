@@ -127,6 +127,7 @@ struct diag {
 	unsigned n_errors, n_warnings;
 	bool no_warnings;  /* --no-warnings */
 	bool quiet_locs;   /* omit the source line + underline (tests) */
+	bool no_caret;     /* underline with '~' only, as bpftrace does (run as "bpftrace") */
 	bool last_printed; /* notes/hints attach to a printed diagnostic only */
 };
 
@@ -142,5 +143,7 @@ void diag_plain_error(struct diag *d, const char *fmt, ...) __attribute__((forma
 void diag_format_loc(struct sbuf *b, struct loc loc);
 /* Prints the source line(s) of @loc followed by the ^~~ underline. */
 void diag_print_context(FILE *out, struct loc loc);
+/* Same; with !@caret the underline is all '~' (bpftrace's style). */
+void diag_print_context_style(FILE *out, struct loc loc, bool caret);
 
 #endif

@@ -5,7 +5,8 @@
 #include "tests/unit/tap.h"
 #include "util/util.h"
 
-static char *diag_text(struct src *s, uint32_t off, uint32_t len, const char *msg)
+static char *diag_text_style(struct src *s, uint32_t off, uint32_t len, const char *msg,
+			     bool caret)
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -13,9 +14,15 @@ static char *diag_text(struct src *s, uint32_t off, uint32_t len, const char *ms
 	struct diag d;
 
 	diag_init(&d, f);
+	d.no_caret = !caret;
 	diag_error(&d, src_loc(s, off, len), "%s", msg);
 	fclose(f);
 	return buf;
+}
+
+static char *diag_text(struct src *s, uint32_t off, uint32_t len, const char *msg)
+{
+	return diag_text_style(s, off, len, msg, true);
 }
 
 int main(void)
@@ -48,6 +55,11 @@ int main(void)
 	is_str(t, "stdin:1:12-26: ERROR: bad_config: not a known configuration option\n"
 		  "config = { bad_config=raw } begin {}\n"
 		  "           ^~~~~~~~~~~~~~\n", "error with range and caret");
+	free(t);
+	t = diag_text_style(s, 11, 14, "m", false);
+	is_str(t, "stdin:1:12-26: ERROR: m\n"
+		  "config = { bad_config=raw } begin {}\n"
+		  "           ~~~~~~~~~~~~~~\n", "bpftrace style: '~' only");
 	free(t);
 	t = diag_text(s, 43, 4, "x");
 	is_str(t, "stdin:2:7-11: ERROR: x\nsecond    line\n      ^~~~~~~\n", "tabs expand to 4");
