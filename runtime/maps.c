@@ -1,7 +1,9 @@
 /* maps.c — reading, printing, clearing and zeroing the program's maps from
  * user space.
  *
- * Keys are walked with bpf_map_get_next_key and looked up one by one. Per-CPU
+ * Maps are read with BPF_MAP_LOOKUP_BATCH, or, where the kernel does not
+ * batch a map type, by walking the keys with bpf_map_get_next_key and looking
+ * them up one by one. Per-CPU
  * maps return one value per possible CPU, each at an 8-byte-rounded stride;
  * out_merge_percpu folds them into one value per the map's aggregation. The
  * sizes used are the ones the loaded map reports (bpf_map__key_size/
@@ -49,6 +51,80 @@ static void entries_fini(struct entries *e)
 	free(e->vals);
 }
 
+static void entries_reserve(struct entries *e, size_t more)
+{
+	size_t ks = e->ksize ? e->ksize : 1, vs = e->vsize ? e->vsize : 1;
+
+	if (e->n + more <= e->cap)
+		return;
+	while (e->cap < e->n + more)
+		e->cap = e->cap ? e->cap * 2 : 64;
+	e->keys = xrealloc(e->keys, e->cap * ks);
+	e->vals = xrealloc(e->vals, e->cap * vs);
+}
+
+/* Reads the whole map with BPF_MAP_LOOKUP_BATCH: a few system calls instead of
+ * two per key. Returns 1 when the kernel does not support batching for this
+ * map (nothing read; the caller walks the keys), 0 or -errno otherwise. */
+static int map_read_batch(struct rt *rt, const struct map_info *m, int fd, struct entries *e)
+{
+	bool percpu = is_percpu(m);
+	size_t stride = ((size_t)e->vsize + 7) & ~(size_t)7;
+	size_t vstride = percpu ? stride * rt->ncpus : e->vsize;
+	uint32_t chunk = 4096;
+	/* the batch token: a bucket index for hash maps, a key for arrays */
+	size_t tsize = e->ksize > 8 ? e->ksize : 8;
+	char *in = xcalloc(1, tsize), *out = xcalloc(1, tsize);
+	char *vbuf = NULL;
+	bool first = true;
+	int err = 0;
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	if (percpu)
+		vbuf = xcalloc(chunk, vstride ? vstride : 1);
+	for (;;) {
+		uint32_t count = chunk;
+		int r;
+
+		if (rt_stop_requested()) {
+			err = -EINTR;
+			break;
+		}
+		entries_reserve(e, chunk);
+		r = bpf_map_lookup_batch(fd, first ? NULL : in, out, e->keys + e->n * e->ksize,
+					 percpu ? vbuf : e->vals + e->n * e->vsize, &count, &opts);
+		r = r < 0 ? -errno : 0;
+		if (r == -ENOSPC && count == 0) {
+			/* a hash bucket holds more entries than one chunk */
+			chunk *= 2;
+			if (percpu)
+				vbuf = xrealloc(vbuf, (size_t)chunk * (vstride ? vstride : 1));
+			continue;
+		}
+		if (r && r != -ENOENT) {
+			if (first && e->n == 0 && count == 0 &&
+			    (r == -EINVAL || r == -ENOTSUP || r == -EOPNOTSUPP || r == -ENOSYS || r == -EPERM))
+				err = 1;
+			else
+				err = r;
+			break;
+		}
+		if (percpu)
+			for (uint32_t i = 0; i < count; i++)
+				out_merge_percpu(m, vbuf + i * vstride, rt->ncpus,
+						 e->vals + (e->n + i) * e->vsize);
+		e->n += count;
+		if (r == -ENOENT)
+			break;
+		memcpy(in, out, tsize);
+		first = false;
+	}
+	free(in);
+	free(out);
+	free(vbuf);
+	return err;
+}
+
 static int map_read(struct rt *rt, const struct map_info *m, struct bpf_map *bm, struct entries *e)
 {
 	int fd = bpf_map__fd(bm);
@@ -63,6 +139,12 @@ static int map_read(struct rt *rt, const struct map_info *m, struct bpf_map *bm,
 	memset(e, 0, sizeof(*e));
 	e->ksize = ksize;
 	e->vsize = vsize;
+	if (ksize && vsize) {
+		err = map_read_batch(rt, m, fd, e);
+		if (err <= 0)
+			goto done;
+		err = 0; /* not supported: walk the keys */
+	}
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
 		/* Ctrl-C during a print() of a huge map stops it promptly (at
 		 * exit the flag is clear: the maps print in full, and a second
@@ -90,6 +172,7 @@ static int map_read(struct rt *rt, const struct map_info *m, struct bpf_map *bm,
 		memcpy(keybuf, next, ksize);
 		prev = keybuf;
 	}
+done:
 	free(next);
 	free(vbuf);
 	free(keybuf);
