@@ -574,8 +574,8 @@ static bool kernel_header(const char *path)
 	return false;
 }
 
-/* #include <x> and "x" name a header that must exist on the usual system
- * include path (plus the compiler's own headers; "x" also relative to the
+/* #include <x> and "x" name a header that must exist in a -I directory or
+ * on the usual system include path (plus the compiler's own headers; "x" also relative to the
  * current directory). A missing one fails the way bpftrace's C parser does:
  * at its line in the generated definitions.h, whose first line is the
  * kernel-types header and which holds the C statements in order. */
@@ -613,6 +613,8 @@ void sema_check_includes(struct sema *s)
 			found = include_in("", it->include.path + 1);
 		} else {
 			found = !it->include.is_system && include_in(".", it->include.path);
+			for (uint32_t i = 0; !found && s->o && i < s->o->n_include_dirs; i++)
+				found = include_in(s->o->include_dirs[i], it->include.path);
 			for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++)
 				found = include_in(dirs[i], it->include.path);
 		}

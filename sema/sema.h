@@ -29,6 +29,8 @@ struct sema_opts {
 	uint32_t n_named_params;
 	const char *const *includes;     /* --include FILE: treated as #include <FILE> */
 	uint32_t n_includes;
+	const char *const *include_dirs; /* -I DIR: searched first for #include */
+	uint32_t n_include_dirs;
 	const struct probe_env *env;     /* tracefs / BTF locations */
 	bool unsafe;                     /* --unsafe */
 	bool has_child;                  /* -c given: cpid is valid */
