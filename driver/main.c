@@ -41,8 +41,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "--dwarf-pid";
 	if (o->traceable_functions)
 		return "--traceable-functions";
-	if (o->n_include_dirs)
-		return "-I";
 	if (o->debug & DBG_PARSE)
 		return "-d parse";
 	if (o->debug & DBG_DIS)

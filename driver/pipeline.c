@@ -123,6 +123,8 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	so.is_listing = o->list;
 	so.includes = o->includes;
 	so.n_includes = o->n_includes;
+	so.include_dirs = o->include_dirs;
+	so.n_include_dirs = o->n_include_dirs;
 	so.helper_errors = o->helper_errors;
 
 	t0 = now_ms();
