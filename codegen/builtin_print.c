@@ -24,9 +24,12 @@ void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
 
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), lost, done);
 	LLVMPositionBuilderAtEnd(g->b, lost);
+	/* One stack slot per function serves every send; a slot in the scratch
+	 * area is a GEP at this point, which later sends' blocks need not be
+	 * dominated by, so it is made anew each time. */
 	if (g->lost_key_fn != g->fn) {
 		g->lost_key = cg_tmp(g, 8, "lost_key");
-		g->lost_key_fn = g->fn;
+		g->lost_key_fn = LLVMIsAAllocaInst(g->lost_key) ? g->fn : NULL;
 	}
 	LLVMBuildStore(g->b, cg_i32(g, 0), g->lost_key);
 	margs[0] = g->lost;
