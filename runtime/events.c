@@ -121,6 +121,12 @@ static void log_at(struct rt *rt, const struct action *a, const char *level, con
 	fprintf(stderr, "%s: %.*s\n", level, (int)n, msg);
 	if (context && a->loc.src)
 		print_context(a->loc);
+	for (uint32_t i = 0; i < a->n_expanded_from; i++) {
+		sbuf_reset(&where);
+		diag_format_loc(&where, a->expanded_from[i]);
+		fprintf(stderr, "%s: %s: expanded from\n", sbuf_str(&where), level);
+		print_context(a->expanded_from[i]);
+	}
 	fflush(stderr);
 	sbuf_fini(&where);
 }

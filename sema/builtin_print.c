@@ -134,6 +134,19 @@ const struct type *sema_bi_print(struct sema *s, struct ast_node *n, enum builti
 	case BI_SYSTEM:
 	case BI_CAT:
 	case BI_DEBUGF:
+		if ((fn == BI_ERRORF || fn == BI_WARNF) && s->macro_depth > 0) {
+			struct sema_expansion *e = arena_alloc(s->a, sizeof(*e));
+			uint32_t depth = (uint32_t)s->macro_depth;
+
+			if (depth > ARRAY_SIZE(s->macro_sites))
+				depth = ARRAY_SIZE(s->macro_sites);
+			e->call = n;
+			e->n = depth;
+			e->sites = arena_alloc(s->a, sizeof(*e->sites) * depth);
+			for (uint32_t i = 0; i < depth; i++)
+				e->sites[i] = s->macro_sites[depth - 1 - i];
+			ptrvec_push(&s->expansions, e);
+		}
 		return fmt_call(s, n, fn);
 	case BI_PRINT:
 		if (!sema_arity(s, n, 1, 3))

@@ -261,6 +261,8 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 	body->loc = n->loc;
 	body->next = n->next;
 	*np = body;
+	if (s->macro_depth >= 0 && (size_t)s->macro_depth < ARRAY_SIZE(s->macro_sites))
+		s->macro_sites[s->macro_depth] = n->loc;
 	s->macro_depth++;
 	t = sema_expr(s, np);
 	s->macro_depth--;

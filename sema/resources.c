@@ -215,6 +215,15 @@ static void call_action(struct sema *s, struct ast_node *n)
 			       ci->fn == BI_SYSTEM ? ACT_SYSTEM : ci->fn == BI_CAT ? ACT_CAT : ACT_PRINTF, n);
 		a->fmt = args->str.s;
 		a->args = payload(s, args->next);
+		for (size_t i = s->expansions.n; i-- > 0;) {
+			const struct sema_expansion *e = s->expansions.v[i];
+
+			if (e->call == n) {
+				a->expanded_from = e->sites;
+				a->n_expanded_from = e->n;
+				break;
+			}
+		}
 		break;
 	case BI_JOIN: {
 		struct type *arr = sema_ty_new(s, TY_ARRAY, 0);

@@ -89,6 +89,9 @@ struct action {
 	const struct type *args;     /* TY_TUPLE describing the payload, or NULL */
 	const struct map_info *map;  /* print/clear/zero */
 	struct loc loc;              /* the call in the script (errorf/warnf, errors) */
+	/* errorf/warnf inside macros: the macro call sites, innermost first */
+	const struct loc *expanded_from;
+	uint32_t n_expanded_from;
 	uint32_t size;               /* total event size including the header */
 };
 

@@ -65,6 +65,7 @@ out:
 	ptrvec_fini(&s.getopts);
 	ptrvec_fini(&s.getopt_descs);
 	ptrvec_fini(&s.reported);
+	ptrvec_fini(&s.expansions);
 	if (s.btf)
 		btf__free(s.btf);
 	return rc;

@@ -55,10 +55,20 @@ struct sema {
 	struct ptrvec getopts;  /* names asked for with getopt() (const char *) */
 	struct ptrvec getopt_descs; /* their descriptions (const char * or NULL) */
 	int macro_depth;
+	struct loc macro_sites[40]; /* call sites of the macros being expanded, outermost first */
+	struct ptrvec expansions;   /* struct sema_expansion *: errorf/warnf inside macros */
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
 	struct stdlib_cache *stdlib; /* stdlib.c: kernel enumerators, loaded on first need */
 	struct ptrvec reported;     /* interned "level:loc:message" already printed */
+};
+
+/* An errorf/warnf call inside macro expansions: the macro call sites,
+ * innermost first, which the runtime reports as "expanded from". */
+struct sema_expansion {
+	const struct ast_node *call;
+	struct loc *sites;
+	uint32_t n;
 };
 
 /* ---- reporting (muted during the discovery walk) ---- */
