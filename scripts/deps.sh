@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(llvm-19-dev libbpf-dev libelf-dev libdw-dev flex bison meson ninja-build pkg-config
       zlib1g-dev libzstd-dev gcc scdoc)
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=(bpftool systemtap-sdt-dev python3 clang-19 libclang-rt-19-dev prometheus)
+	pkgs+=(bpftool systemtap-sdt-dev python3 clang-19 libclang-rt-19-dev prometheus
+	       qemu-system-x86 busybox-static xz-utils zstd)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -12,7 +12,10 @@ HERE=$(dirname "$(realpath "$0")")
 
 skip() { echo "1..0 # SKIP $*"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "not root"
-VMRUN=${VMRUN:-$(command -v vmrun || echo /work/shared/vmtest/vmrun)}
+# shared/ sits beside the project's checkout (in CI too)
+SHARED_VMRUN=$(realpath -m "$HERE/../../../shared/vmtest/vmrun")
+[ -x "$SHARED_VMRUN" ] || SHARED_VMRUN=/work/shared/vmtest/vmrun
+VMRUN=${VMRUN:-$(command -v vmrun || echo "$SHARED_VMRUN")}
 [ -x "$VMRUN" ] || skip "no vmrun (set VMRUN)"
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
 
