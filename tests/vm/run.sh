@@ -4,7 +4,7 @@
 # stock Debian kernel over this machine's root file system) and runs every case
 # of guest.sh in it, then reports the guest's PASS/FAIL/SKIP lines as TAP.
 # Skipped as a whole when not root or when qemu/vmrun is missing. VMRUN names
-# the vmrun script (default: vmrun in PATH, then /work/shared/vmtest/vmrun);
+# the vmrun script (default: vmrun in PATH, then shared/vmtest/vmrun beside the checkout);
 # VMRUN_KERNEL picks the guest kernel package.
 set -u
 SCRY=$(realpath "${1:?usage: run.sh SCRY}")
