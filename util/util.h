@@ -146,4 +146,14 @@ void diag_print_context(FILE *out, struct loc loc);
 /* Same; with !@caret the underline is all '~' (bpftrace's style). */
 void diag_print_context_style(FILE *out, struct loc loc, bool caret);
 
+/* ---- "did you mean" (closest.c) ---- */
+
+/* Edit distance (insertions, deletions, substitutions and swaps of two
+ * neighbouring characters each cost 1). */
+size_t util_edit_distance(const char *a, const char *b);
+/* The candidate closest to @name, or NULL when none is within
+ * max(1, strlen(name) / 3) edits. Ties go to the earlier candidate; NULL or
+ * empty candidates and @name itself are skipped. Returns one of @cands. */
+const char *util_closest(const char *name, const char *const *cands, size_t n);
+
 #endif

@@ -69,5 +69,20 @@ int main(void)
 	       "multi-line range");
 	free(t);
 	src_free(s);
+	{
+		static const char *const tps[] = { "sys_enter_open", "sys_enter_openat",
+						   "sys_enter_openat2", "sys_exit_openat" };
+		static const char *const fields[] = { "pid", "tgid", "comm", "flags" };
+		ok(util_edit_distance("kitten", "sitting") == 3, "edit distance kitten/sitting");
+		ok(util_edit_distance("abcd", "acbd") == 1, "a swap of neighbours costs 1");
+		ok(util_edit_distance("", "abc") == 3, "edit distance from empty");
+		is_str(util_closest("sys_enter_opennat", tps, ARRAY_SIZE(tps)), "sys_enter_openat",
+		       "closest tracepoint");
+		is_str(util_closest("tgdi", fields, ARRAY_SIZE(fields)), "tgid", "closest field (swap)");
+		is_str(util_closest("pdi", fields, ARRAY_SIZE(fields)), "pid", "short name, one edit");
+		ok(util_closest("xyz", fields, ARRAY_SIZE(fields)) == NULL, "nothing close: NULL");
+		ok(util_closest("pid", fields, ARRAY_SIZE(fields)) == NULL, "the name itself is skipped");
+		ok(util_closest("x", NULL, 0) == NULL, "no candidates");
+	}
 	return done_testing();
 }
