@@ -10,6 +10,9 @@
 
 #include "codegen/cg_int.h"
 
+/* bpf_get_stack(ctx, buf, size, flags) */
+#define CG_HELPER_GET_STACK 67
+
 static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key, LLVMValueRef val);
 
 static bool is_bucketed(const struct map_info *mi)
@@ -470,7 +473,24 @@ LLVMValueRef cg_bi_map(struct cg *g, struct ast_node *n)
 		return LLVMBuildIsNotNull(g->b, cg_map_lookup(g, ci->map, key), "");
 	}
 	case BI_LEN: {
-		LLVMValueRef cnt = cg_tmp(g, 8, "len"), args[4];
+		LLVMValueRef cnt, args[4];
+
+		if (!ci->map) {
+			/* len(kstack/ustack): the frames bpf_get_stack() finds here, up
+			 * to the stack's limit */
+			bool user = a->type && a->type->kind == TY_USTACK;
+			LLVMValueRef buf = cg_tmp(g, ci->n * 8, "stack_frames"), r;
+
+			args[0] = g->ctxp;
+			args[1] = buf;
+			args[2] = cg_i32(g, ci->n * 8);
+			args[3] = cg_i64(g, user ? 256 : 0);
+			r = cg_helper(g, CG_HELPER_GET_STACK, g->i64, args, 4);
+			r = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""),
+					    cg_i64(g, 0), r, "");
+			return LLVMBuildUDiv(g->b, r, cg_i64(g, 8), "frames");
+		}
+		cnt = cg_tmp(g, 8, "len");
 
 		LLVMBuildStore(g->b, cg_i64(g, 0), cnt);
 		args[0] = g->maps[ci->map->id];

@@ -241,6 +241,11 @@ const struct type *sema_bi_agg(struct sema *s, struct ast_node *n, enum builtin_
 				ci->fn = BI_STRLEN;
 				return sema_ty_int(s, 8, false);
 			}
+			if (at && (at->kind == TY_KSTACK || at->kind == TY_USTACK)) {
+				/* the number of frames (up to the stack's limit) */
+				ci->n = at->n ? at->n : 127;
+				return sema_ty_int(s, 8, true);
+			}
 			sema_err(s, n->call.args->loc, "len() expects a map argument");
 			return NULL;
 		}
