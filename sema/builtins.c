@@ -502,7 +502,11 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 		return macro_call(s, np, m);
 	fn = sema_builtin_lookup(n->call.name);
 	if (fn < 0) {
+		const char *best = util_closest(n->call.name, sema_builtin_names, BI__COUNT);
+
 		sema_err(s, n->loc, "Unknown function: '%s'", n->call.name);
+		if (best)
+			diag_hint(s->d, "did you mean '%s'?", best);
 		return NULL;
 	}
 	if (is_var_builtin(fn))

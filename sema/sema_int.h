@@ -105,6 +105,11 @@ const struct type *sema_btf_type(struct sema *s, const char *name);
 struct btf *sema_btf(struct sema *s);
 /* Type of BTF id @id (kernel) converted to a scry type. */
 const struct type *sema_btf_type_id(struct sema *s, int32_t id);
+/* "did you mean": the script-defined or kernel type name closest to @name
+ * ("struct task_strct" -> "struct task_struct"), or NULL. */
+const char *sema_closest_type(struct sema *s, const char *name);
+/* The script-defined or kernel enum value (or #define) closest to @name, or NULL. */
+const char *sema_closest_enum_value(struct sema *s, const char *name);
 
 /* ---- passes ---- */
 void sema_config(struct sema *s);        /* config.c */

@@ -362,7 +362,12 @@ const struct type *sema_ty_resolve(struct sema *s, const struct ast_node *typ)
 		}
 	}
 	if (!t) {
+		const char *near;
+
 		sema_err(s, typ->loc, "Cannot resolve unknown type \"%s\"", base);
+		near = sema_closest_type(s, base);
+		if (near)
+			diag_hint(s->d, "did you mean '%s'?", near);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < typ->typ.n_ptr; i++)
@@ -527,4 +532,70 @@ const struct type *sema_btf_type(struct sema *s, const char *name)
 	if (id < 0)
 		return NULL;
 	return btf_conv(s, btf, id, 0);
+}
+
+const char *sema_closest_type(struct sema *s, const char *name)
+{
+	static const char *const prefixes[] = { "struct ", "union ", "enum " };
+	static const uint32_t kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM };
+	const char *prefix = "", *n = name, *best;
+	int kind = -1; /* -1: a bare name (typedef, struct or builtin) */
+	struct btf *btf = sema_btf(s);
+	struct ptrvec cands = { 0 };
+
+	for (int i = 0; i < 3; i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) {
+			prefix = prefixes[i];
+			n = name + strlen(prefix);
+			kind = (int)kinds[i];
+		}
+	if (kind < 0)
+		for (size_t i = 0; i < ARRAY_SIZE(int_names); i++)
+			ptrvec_push(&cands, (void *)int_names[i].name);
+	for (size_t i = 0; i < s->cstructs.n; i++) {
+		const struct type *c = s->cstructs.v[i];
+
+		if (c->name && !strncmp(c->name, prefix, strlen(prefix)))
+			ptrvec_push(&cands, (void *)(c->name + strlen(prefix)));
+	}
+	for (uint32_t id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		uint32_t k = btf_kind(t);
+
+		if (kind >= 0 ? k != (uint32_t)kind :
+				(k != BTF_KIND_TYPEDEF && k != BTF_KIND_STRUCT))
+			continue;
+		ptrvec_push(&cands, (void *)btf__name_by_offset(btf, t->name_off));
+	}
+	best = util_closest(n, (const char *const *)cands.v, cands.n);
+	ptrvec_fini(&cands);
+	return best ? arena_printf(s->a, "%s%s", prefix, best) : NULL;
+}
+
+const char *sema_closest_enum_value(struct sema *s, const char *name)
+{
+	struct btf *btf = sema_btf(s);
+	struct ptrvec cands = { 0 };
+	const char *best;
+
+	for (size_t i = 0; i < s->enums.n; i++)
+		ptrvec_push(&cands, (void *)((struct enum_const *)s->enums.v[i])->name);
+	for (uint32_t id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+
+			for (uint16_t i = 0; i < btf_vlen(t); i++)
+				ptrvec_push(&cands, (void *)btf__name_by_offset(btf, e[i].name_off));
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (uint16_t i = 0; i < btf_vlen(t); i++)
+				ptrvec_push(&cands, (void *)btf__name_by_offset(btf, e[i].name_off));
+		}
+	}
+	best = util_closest(name, (const char *const *)cands.v, cands.n);
+	ptrvec_fini(&cands);
+	return best;
 }

@@ -487,6 +487,32 @@ static const struct type_field *find_field(struct sema *s, const struct type *st
 	return NULL;
 }
 
+/* Pushes the field names of @st, anonymous members' fields included. */
+static void field_names(struct sema *s, const struct type *st, struct ptrvec *out, int depth)
+{
+	for (uint32_t j = 0; j < st->n_fields; j++) {
+		const struct type_field *f = &st->fields[j];
+
+		if (f->name && f->name[0])
+			ptrvec_push(out, (void *)f->name);
+		else if (f->type && depth < 8)
+			field_names(s, struct_fields(s, f->type), out, depth + 1);
+	}
+}
+
+/* After a missing field error: "did you mean" the closest field of @st. */
+static void hint_field(struct sema *s, const struct type *st, const char *name)
+{
+	struct ptrvec names = { 0 };
+	const char *best;
+
+	field_names(s, st, &names, 0);
+	best = util_closest(name, (const char *const *)names.v, names.n);
+	if (best)
+		diag_hint(s->d, "did you mean '%s'?", best);
+	ptrvec_fini(&names);
+}
+
 static const struct type *field(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np;
@@ -549,6 +575,7 @@ static const struct type *field(struct sema *s, struct ast_node **np)
 	else
 		sema_err(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'",
 			 st->name ? st->name : sema_ty_name(s, st), n->field.name);
+	hint_field(s, st, n->field.name);
 	return NULL;
 }
 
@@ -765,6 +792,14 @@ static const struct type *ident(struct sema *s, struct ast_node **np)
 			return st;
 	}
 	sema_err(s, n->loc, "Unknown identifier: '%s'", n->ident.name);
+	{
+		const char *best = util_closest(n->ident.name, sema_builtin_names, BI__COUNT);
+
+		if (!best)
+			best = sema_closest_enum_value(s, n->ident.name);
+		if (best)
+			diag_hint(s->d, "did you mean '%s'?", best);
+	}
 	return NULL;
 }
 
@@ -976,6 +1011,7 @@ const struct type *sema_expr(struct sema *s, struct ast_node **np)
 			if (!next) {
 				sema_err(s, n->loc, "'%s' has no field named '%s'", sema_ty_name(s, fs),
 					 n->offsetof_.fields[i]);
+				hint_field(s, fs, n->offsetof_.fields[i]);
 				return NULL;
 			}
 			st = next;
