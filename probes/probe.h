@@ -130,6 +130,11 @@ struct probe_ops {
 	 * static string; the caller prints "<attach point>: <why>". expand does
 	 * not call it: sema calls it once per probe type in use. */
 	int (*available)(const struct probe_env *env, const char **why);
+	/* Optional, for a "did you mean" hint after "No matches for ...": the
+	 * existing point closest to @ap, spelled as probe_spec() spells it
+	 * ("syscalls:sys_enter_openat"), allocated in @a; NULL if none is close. */
+	const char *(*suggest)(const struct probe_env *env, const struct ast_node *ap,
+			       struct arena *a);
 };
 
 /* uaddr("name") for a uprobe/uretprobe/usdt target: the symbol's ELF address

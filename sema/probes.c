@@ -127,6 +127,12 @@ void sema_probes(struct sema *s)
 				else if (s->res->cfg.missing_probes == 1)
 					sema_warn(s, ap->loc, "No matches for %s %s. Skipping.", ops->name,
 						  spec);
+				if (s->res->cfg.missing_probes <= 1 && ops->suggest) {
+					const char *near = ops->suggest(&s->env, ap, s->a);
+
+					if (near)
+						diag_hint(s->d, "did you mean '%s:%s'?", ops->name, near);
+				}
 			}
 			for (size_t i = before; i < targets.n; i++) {
 				struct ast_node *p = new_probe(s, it, ap, targets.v[i],
