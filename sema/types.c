@@ -373,6 +373,10 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 		}
 		if (t->kind != TY_POINTER) {
 			sema_err(s, n->loc, "Can not dereference type %s", sema_ty_name(s, t));
+			if (t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_RECORD)
+				diag_hint(s->d, "it is not a pointer: read its fields with '.'");
+			else
+				diag_hint(s->d, "only pointers and integer addresses can be dereferenced");
 			return NULL;
 		}
 		if (!t->elem || t->elem->kind == TY_VOID) {
@@ -669,6 +673,9 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 	if (sema_ty_equal(from, to))
 		return to;
 	sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from), sema_ty_name(s, to));
+	if ((to->kind == TY_STRUCT || to->kind == TY_UNION) &&
+	    (sema_ty_is_int(from) || from->kind == TY_POINTER))
+		diag_hint(s->d, "did you mean '(%s *)'?", sema_ty_name(s, to));
 	return NULL;
 }
 
