@@ -29,7 +29,7 @@ const struct probe_ops *const probe_registry[] = {
 	&usdt_probe,     &begin_probe,      &end_probe,      &self_probe,
 	&tracepoint_probe, &profile_probe,  &interval_probe, &software_probe,
 	&hardware_probe, &watchpoint_probe, &fentry_probe,   &fexit_probe,
-	&iter_probe,     &rawtracepoint_probe, NULL,
+	&iter_probe,     &rawtracepoint_probe, &test_probe, &bench_probe, NULL,
 };
 
 static bool ops_has_name(const struct probe_ops *ops, const char *name, bool nocase)

@@ -29,6 +29,8 @@ extern const struct probe_ops fentry_probe;
 extern const struct probe_ops fexit_probe;
 extern const struct probe_ops iter_probe;
 extern const struct probe_ops rawtracepoint_probe;
+extern const struct probe_ops bench_probe;
+extern const struct probe_ops test_probe;
 
 /* A new target in @a for @ops with the common fields filled. */
 struct probe_target *probe_target_new(struct arena *a, const struct probe_ops *ops,
@@ -82,6 +84,12 @@ int probe_context_special(const struct probe_env *env, const struct probe_target
 			  struct probe_ctx *out, struct arena *a, struct diag *d);
 int probe_attach_special(struct bpf_program *prog, const struct probe_target *t,
 			 struct ptrvec *links);
+
+/* bench/test: one name part (the target); "xdp" programs the runtime
+ * test-runs (bench.c). */
+int probe_expand_named(const struct probe_ops *ops, const struct ast_node *ap, struct ptrvec *out,
+		       struct arena *a, struct diag *d);
+const char *probe_section_named(const struct probe_target *t, struct arena *a);
 
 /* Shared list/section callbacks. */
 const char *probe_section_perf(const struct probe_target *t, struct arena *a);

@@ -174,7 +174,8 @@ static void test_registry(void)
 		{ "w", "watchpoint" },          { "f", "fentry" },        { "kfunc", "fentry" },
 		{ "fr", "fexit" },              { "kretfunc", "fexit" },  { "it", "iter" },
 		{ "BEGIN", "begin" },           { "END", "end" },         { "begin", "begin" },
-		{ "Tracepoint", "tracepoint" }, { "self", "self" },
+		{ "Tracepoint", "tracepoint" }, { "self", "self" },     { "bench", "bench" },
+		{ "test", "test" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -192,7 +193,7 @@ static void test_registry(void)
 
 		while (probe_registry[n])
 			n++;
-		is_int((long long)n, 18, "registry size");
+		is_int((long long)n, 20, "registry size (with test and bench)");
 	}
 }
 
