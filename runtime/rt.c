@@ -586,6 +586,7 @@ static int rt_attach_all(struct rt *rt)
 			int r;
 
 			if (pi->is_begin || pi->is_end || is_self(pi) || rt->skip[i] ||
+			    rt_probe_is(pi, "bench") || rt_probe_is(pi, "test") ||
 			    attach_reverse(pi) != (pass == 1))
 				continue;
 			if (rt_stop) {
@@ -775,9 +776,9 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 {
 	struct rt rt = { 0 };
 	struct sigaction sa = { 0 }, old_int, old_term, old_usr1;
-	unsigned n_begin = 0, n_end = 0, n_self = 0;
-	int n_attached = 0, status = 1, err, ncpus;
-	bool has_attachable = false;
+	unsigned n_begin = 0, n_end = 0, n_self = 0, n_bench = 0;
+	int n_attached = 0, status = 1, err, ncpus, bench_rc = 0;
+	bool has_attachable = false, has_bench = false, has_test = false;
 
 	if (res->probes.n == 0) {
 		if (!o->quiet)
@@ -869,12 +870,24 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 			n_end++;
 		else if (is_self(pi))
 			n_self++;
+		else if (rt_probe_is(pi, "bench"))
+			has_bench = true;
+		else if (rt_probe_is(pi, "test"))
+			has_test = true;
 		else if (!pi->is_begin && !rt.skip[i])
 			has_attachable = true;
 	}
 
 	if (rt_run_special(&rt, false, &n_begin))
 		goto out;
+	if (o->bench) {
+		/* begin's output first; nothing is attached, no "Attached" line */
+		rt_drain(&rt);
+		bench_rc = rt_run_benches(&rt, &n_bench);
+		if (bench_rc < 0)
+			goto out;
+		goto shutdown;
+	}
 
 	n_attached = rt_attach_all(&rt);
 	if (n_attached < 0)
@@ -886,7 +899,13 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	}
 
 	if (n_attached + n_begin + n_end + n_self == 0) {
-		fprintf(stderr, "ERROR: Attachment failed for all probes.\n");
+		if (has_test)
+			fprintf(stderr, "ERROR: No probes attached; use --test to run test probes.\n");
+		else if (has_bench)
+			fprintf(stderr, "ERROR: No probes attached; use --bench to run benchmark "
+					"probes.\n");
+		else
+			fprintf(stderr, "ERROR: Attachment failed for all probes.\n");
 		goto out;
 	}
 	if (o->child && rt_child_start(o->child))
@@ -916,6 +935,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	rt_poll(&rt, n_self == 0 && !rt.metrics && (!has_attachable || n_attached == 0));
 
 	/* ---- shutdown ---- */
+shutdown:
 	rt_in_shutdown = 1;
 	rt_detach_all(&rt);
 	/* bpftrace ends a -c child still running before the end probes */
@@ -944,7 +964,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	errno = 0;
 	fflush(rt.out);
 	rt_out_check(&rt);
-	status = err || rt.out_err ? 1 : rt.exit_code;
+	status = err || rt.out_err || bench_rc ? 1 : rt.exit_code;
 
 out:
 	rt_in_shutdown = 1;

@@ -48,6 +48,8 @@ struct rt_opts {
 				   * whose full name does not match are neither loaded
 				   * nor attached; NULL = all */
 	const char *metrics_addr; /* --metrics ADDR:PORT: serve maps at /metrics; or NULL */
+	bool bench;               /* --bench: after begin, run the bench: probes instead of
+				   * attaching anything, then end (runtime/bench.c) */
 };
 
 /* Runs @obj (a BPF ELF of @size bytes, compiled for @res) to completion.

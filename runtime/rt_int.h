@@ -48,6 +48,12 @@ struct rt {
 	struct metrics_server *metrics; /* --metrics (runtime/metrics.h), or NULL */
 };
 
+/* bench.c: whether @pi is a probe of @type ("bench", "test", "self"). */
+bool rt_probe_is(const struct probe_info *pi, const char *type);
+/* bench.c: --bench: runs every bench: probe and prints its result; counts
+ * them in *count. 0, 1 when a benchmark failed, or -errno. */
+int rt_run_benches(struct rt *rt, unsigned *count);
+
 /* rt.c: true once SIGINT/SIGTERM asked the run to stop. */
 bool rt_stop_requested(void);
 
