@@ -33,8 +33,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "--mode compiler-bench";
 	if (o->mode == MODE_TEST)
 		return "--test (--mode test)";
-	if (o->mode == MODE_BENCH)
-		return "--bench (--mode bench)";
 	if (o->aot)
 		return "--aot";
 	if (o->n_dwarf_pids)

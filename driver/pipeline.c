@@ -198,6 +198,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	ro.child = child;
 	ro.probe_filter = o->probe_filter;
 	ro.metrics_addr = o->metrics;
+	ro.bench = o->mode == MODE_BENCH;
 	{
 		const char *ls = getenv("BPFTRACE_LOG_SIZE");
 
