@@ -502,8 +502,16 @@ const struct type *sema_call(struct sema *s, struct ast_node **np)
 		return macro_call(s, np, m);
 	fn = sema_builtin_lookup(n->call.name);
 	if (fn < 0) {
-		const char *best = util_closest(n->call.name, sema_builtin_names, BI__COUNT);
+		struct ptrvec names = { 0 };
+		const char *best;
 
+		/* the program's macros first, then the builtins */
+		for (size_t i = 0; i < s->macros.n; i++)
+			ptrvec_push(&names, (void *)((struct ast_node *)s->macros.v[i])->macro.name);
+		for (size_t i = 0; i < BI__COUNT; i++)
+			ptrvec_push(&names, (void *)sema_builtin_names[i]);
+		best = util_closest(n->call.name, (const char *const *)names.v, names.n);
+		ptrvec_fini(&names);
 		sema_err(s, n->loc, "Unknown function: '%s'", n->call.name);
 		if (best)
 			diag_hint(s->d, "did you mean '%s'?", best);
