@@ -31,8 +31,6 @@ static const char *unsupported_flag(const struct scry_opts *o)
 		return "--fmt (--mode format)";
 	if (o->mode == MODE_COMPILER_BENCH)
 		return "--mode compiler-bench";
-	if (o->mode == MODE_TEST)
-		return "--test (--mode test)";
 	if (o->aot)
 		return "--aot";
 	if (o->n_dwarf_pids)
@@ -139,6 +137,9 @@ static int run(struct scry_opts *o)
 		return 1;
 	diag_init(&d, stderr);
 	d.no_warnings = o->no_warnings;
+	/* Run as "bpftrace" (a drop-in), errors look exactly like bpftrace's:
+	 * the range is underlined with '~' only, without scry's caret. */
+	d.no_caret = o->prog_name && strcmp(o->prog_name, "bpftrace") == 0;
 	ast_ctx_init(&cx, &d, src);
 	prog = parse_program(&cx, &popts);
 	if (!prog || d.n_errors)
