@@ -416,7 +416,9 @@ static void parse_enum_body(struct cparse *c, const char *tag)
 			next(c);
 			nextv = strtoll(c->tok, NULL, 0);
 		}
-		e->value = nextv++;
+		e->value = nextv;
+		/* wraps instead of overflowing after INT64_MAX (strtoll saturates) */
+		nextv = (int64_t)((uint64_t)nextv + 1);
 		e->type = t;
 		ptrvec_push(&c->s->enums, e);
 		if (!accept(c, ","))
