@@ -77,6 +77,7 @@ struct cg {
 	uint32_t n_cpus;
 	/* current function */
 	LLVMValueRef fn, ctxp, scratch_base;
+	LLVMValueRef scratch_br;       /* the null check of scratch_base (dropped if unused) */
 	LLVMBasicBlockRef entry, init_bb, start_bb;
 	LLVMValueRef entry_pos;       /* allocas go before this */
 	uint32_t scratch_off, stack_used;

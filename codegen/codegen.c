@@ -447,7 +447,7 @@ static void fn_begin(struct cg *g, const char *name, const char *section, uint32
 	g->scratch_base = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
 	ok = cg_block(g, "scratch_ok");
 	bad = cg_block(g, "scratch_null");
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, g->scratch_base, ""), bad, ok);
+	g->scratch_br = LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, g->scratch_base, ""), bad, ok);
 	LLVMPositionBuilderAtEnd(g->b, bad);
 	cg_return(g);
 	/* "ok" stays open for variable set-up; the body starts in "start" */
@@ -457,12 +457,56 @@ static void fn_begin(struct cg *g, const char *name, const char *section, uint32
 }
 
 /* Closes the init block with a branch to the body. */
+/* A probe that never used the scratch area loses its look-up: the null check
+ * (its only user), the look-up and the CPU-number call that fed it. */
+static void drop_unused_scratch(struct cg *g)
+{
+	LLVMValueRef look = g->scratch_base, br = g->scratch_br, cmp, ok, store, cpu, trunc;
+	LLVMUseRef u = look ? LLVMGetFirstUse(look) : NULL;
+	LLVMBasicBlockRef bad;
+
+	if (!u || LLVMGetNextUse(u) || !br || LLVMGetUser(u) != LLVMGetCondition(br))
+		return;
+	cmp = LLVMGetCondition(br);
+	if (LLVMGetFirstUse(cmp) && LLVMGetNextUse(LLVMGetFirstUse(cmp)))
+		return;
+	/* the CPU number: call -> trunc -> store to the key slot -> look-up */
+	store = LLVMGetPreviousInstruction(look);
+	trunc = store && LLVMIsAStoreInst(store) ? LLVMGetOperand(store, 0) : NULL;
+	cpu = trunc && LLVMIsATruncInst(trunc) ? LLVMGetOperand(trunc, 0) : NULL;
+	bad = LLVMGetSuccessor(br, 0);
+	ok = LLVMBasicBlockAsValue(LLVMGetSuccessor(br, 1));
+	{
+		LLVMBuilderRef ib = LLVMCreateBuilderInContext(g->ctx);
+
+		LLVMPositionBuilderBefore(ib, br);
+		LLVMSetCurrentDebugLocation2(ib, LLVMInstructionGetDebugLoc(br));
+		LLVMBuildBr(ib, LLVMValueAsBasicBlock(ok));
+		LLVMDisposeBuilder(ib);
+	}
+	LLVMInstructionEraseFromParent(br);
+	LLVMInstructionEraseFromParent(cmp);
+	LLVMInstructionEraseFromParent(look);
+	if (cpu && LLVMIsACallInst(cpu)) {
+		LLVMInstructionEraseFromParent(store);
+		if (!LLVMGetFirstUse(trunc))
+			LLVMInstructionEraseFromParent(trunc);
+		if (!LLVMGetFirstUse(cpu))
+			LLVMInstructionEraseFromParent(cpu);
+	}
+	if (!LLVMGetFirstUse(LLVMBasicBlockAsValue(bad)))
+		LLVMDeleteBasicBlock(bad);
+	g->scratch_base = NULL;
+	g->scratch_br = NULL;
+}
+
 static void fn_end(struct cg *g)
 {
 	LLVMBuilderRef ib = LLVMCreateBuilderInContext(g->ctx);
 
 	if (!cg_terminated(g))
 		cg_return(g);
+	drop_unused_scratch(g);
 	LLVMPositionBuilderAtEnd(ib, g->init_bb);
 	LLVMSetCurrentDebugLocation2(ib, LLVMGetCurrentDebugLocation2(g->b));
 	LLVMBuildBr(ib, g->start_bb);
@@ -778,6 +822,10 @@ int cg_compile(struct ast_ctx *cx, const struct ast_node *prog, const struct res
 	g.ptr = LLVMPointerTypeInContext(g.ctx, 0);
 	g.voidt = LLVMVoidTypeInContext(g.ctx);
 	LLVMSetTarget(g.mod, "bpfel");
+	/* the BPF target's layout from the start: loads and stores built without
+	 * an explicit alignment get i64's natural 8 (the default layout says 4,
+	 * which makes the backend split every 64-bit access in two) */
+	LLVMSetDataLayout(g.mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
 	LLVMAddModuleFlag(g.mod, LLVMModuleFlagBehaviorWarning, S("Debug Info Version"),
 			  LLVMValueAsMetadata(LLVMConstInt(g.i32, LLVMDebugMetadataVersion(), 0)));
 	LLVMAddModuleFlag(g.mod, LLVMModuleFlagBehaviorWarning, S("Dwarf Version"),
