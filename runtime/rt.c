@@ -880,10 +880,10 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 
 	if (rt_run_special(&rt, false, &n_begin))
 		goto out;
-	if (o->bench) {
+	if (o->bench || o->test) {
 		/* begin's output first; nothing is attached, no "Attached" line */
 		rt_drain(&rt);
-		bench_rc = rt_run_benches(&rt, &n_bench);
+		bench_rc = o->bench ? rt_run_benches(&rt, &n_bench) : rt_run_tests(&rt, &n_bench);
 		if (bench_rc < 0)
 			goto out;
 		goto shutdown;

@@ -50,6 +50,7 @@ struct rt_opts {
 	const char *metrics_addr; /* --metrics ADDR:PORT: serve maps at /metrics; or NULL */
 	bool bench;               /* --bench: after begin, run the bench: probes instead of
 				   * attaching anything, then end (runtime/bench.c) */
+	bool test;                /* --test: the same with the test: probes */
 };
 
 /* Runs @obj (a BPF ELF of @size bytes, compiled for @res) to completion.

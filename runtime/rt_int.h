@@ -53,6 +53,9 @@ bool rt_probe_is(const struct probe_info *pi, const char *type);
 /* bench.c: --bench: runs every bench: probe and prints its result; counts
  * them in *count. 0, 1 when a benchmark failed, or -errno. */
 int rt_run_benches(struct rt *rt, unsigned *count);
+/* bench.c: --test: runs every test: probe, prints the results; 0 when all
+ * passed, 1 when one failed, or -errno. */
+int rt_run_tests(struct rt *rt, unsigned *count);
 
 /* rt.c: true once SIGINT/SIGTERM asked the run to stop. */
 bool rt_stop_requested(void);
