@@ -199,6 +199,7 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	ro.probe_filter = o->probe_filter;
 	ro.metrics_addr = o->metrics;
 	ro.bench = o->mode == MODE_BENCH;
+	ro.test = o->mode == MODE_TEST;
 	{
 		const char *ls = getenv("BPFTRACE_LOG_SIZE");
 
