@@ -173,6 +173,16 @@ static int map_read(struct rt *rt, const struct map_info *m, struct bpf_map *bm,
 		prev = keybuf;
 	}
 done:
+	/* a scalar count() lives in a one-slot per-CPU array: 0 = never counted
+	 * (or cleared), which a hash map would not hold at all */
+	if (!err && m->kind == MAPK_PERCPU_ARRAY && !m->key_type && !m->is_declared && m->value_type &&
+	    m->value_type->kind == TY_COUNT && e->n == 1 && vsize >= 8) {
+		uint64_t c;
+
+		memcpy(&c, e->vals, sizeof(c));
+		if (!c)
+			e->n = 0;
+	}
 	free(next);
 	free(vbuf);
 	free(keybuf);

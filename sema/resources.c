@@ -294,6 +294,12 @@ static void map_layout(struct sema *s, struct map_info *m)
 	case TY_SUM:
 		m->value_size = 8;
 		m->kind = percpu;
+		/* @ = count(): one per-CPU array slot, which the verifier looks up
+		 * inline (a count of 0 reads as never updated: not printed) */
+		if (v->kind == TY_COUNT && !m->key_type && !m->is_declared) {
+			m->kind = MAPK_PERCPU_ARRAY;
+			m->max_entries = 1;
+		}
 		break;
 	case TY_MIN:
 	case TY_MAX:
