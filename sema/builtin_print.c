@@ -233,7 +233,7 @@ const struct type *sema_bi_print(struct sema *s, struct ast_node *n, enum builti
 		if (!sema_arity(s, n, 1, 1))
 			return NULL;
 		if (!s->res->cfg.unsafe) {
-			sema_err(s, n->loc, "signal() is an unsafe function being used in safe mode");
+			sema_err(s, n->loc, "signal() is unsafe. To use you need the --unsafe flag");
 			return NULL;
 		}
 		t = sema_expr(s, &n->call.args);
