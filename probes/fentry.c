@@ -17,20 +17,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-static struct btf *fe_btf(const struct probe_env *env, bool *owned)
-{
-	struct btf *btf = (struct btf *)probe_env_btf(env);
-
-	*owned = false;
-	if (btf || !env->btf_path)
-		return btf;
-	btf = btf__parse(env->btf_path, NULL);
-	if (!btf || libbpf_get_error(btf))
-		return NULL;
-	*owned = true;
-	return btf;
-}
-
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -172,7 +158,7 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 		diag_error(d, ap->loc, "fentry/fexit should specify a function");
 		return -EINVAL;
 	}
-	btf = fe_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	if (!btf)
 		return 0;
 	if (!probe_has_wildcard(func) && !probe_has_wildcard(mod)) {
@@ -322,7 +308,7 @@ static int fe_context(const struct probe_env *env, const struct probe_target *t,
 	out->kind = PCTX_TRAMPOLINE;
 	if (!rec) {
 		bool owned;
-		struct btf *btf = fe_btf(env, &owned);
+		struct btf *btf = probe_env_btf_load(env, &owned);
 
 		rec = fe_record(btf, t->target, t->is_ret, a, 0);
 		if (owned)
@@ -360,7 +346,7 @@ int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, 
 	if (!glob)
 		glob = "*";
 	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
-	btf = fe_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	fe_all(env, btf, &all);
 	for (size_t i = 0; i < all.n; i++) {
 		const char *func = strchr(all.v[i], ':') + 1;
@@ -408,7 +394,7 @@ int probe_fentry_available(const struct probe_env *env, const char **why)
 	int32_t id = -1;
 	int fd, lfd, err = 0;
 
-	btf = fe_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	if (!btf) {
 		*why = "fentry/fexit need kernel BTF (/sys/kernel/btf/vmlinux is missing)";
 		return -ENOENT;

@@ -78,20 +78,6 @@ static const char *iter_section(const struct probe_target *t, struct arena *a)
 	return arena_printf(a, "iter/%s", t->target);
 }
 
-static struct btf *iter_btf(const struct probe_env *env, bool *owned)
-{
-	struct btf *btf = (struct btf *)probe_env_btf(env);
-
-	*owned = false;
-	if (btf || !env->btf_path)
-		return btf;
-	btf = btf__parse(env->btf_path, NULL);
-	if (!btf || libbpf_get_error(btf))
-		return NULL;
-	*owned = true;
-	return btf;
-}
-
 static int iter_context(const struct probe_env *env, const struct probe_target *t,
 			struct probe_ctx *out, struct arena *a, struct diag *d)
 {
@@ -102,7 +88,7 @@ static int iter_context(const struct probe_env *env, const struct probe_target *
 
 	memset(out, 0, sizeof(*out));
 	out->kind = PCTX_ITER;
-	btf = iter_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	if (!btf)
 		return 0;
 	name = xasprintf("bpf_iter__%s", t->target);
@@ -136,7 +122,7 @@ static int iter_list(const struct probe_env *env, const char *glob, bool verbose
 
 	iter_all(env, &all);
 	if (verbose)
-		btf = iter_btf(env, &owned);
+		btf = probe_env_btf_load(env, &owned);
 	for (size_t i = 0; i < all.n; i++) {
 		char *fn;
 		int32_t id;

@@ -504,6 +504,20 @@ const struct btf *probe_env_btf(const struct probe_env *env)
 	return env && env->get_btf ? env->get_btf(env->btf_cookie) : NULL;
 }
 
+struct btf *probe_env_btf_load(const struct probe_env *env, bool *owned)
+{
+	struct btf *btf = (struct btf *)probe_env_btf(env);
+
+	*owned = false;
+	if (btf || !env->btf_path)
+		return btf;
+	btf = btf__parse(env->btf_path, NULL);
+	if (!btf || libbpf_get_error(btf))
+		return NULL;
+	*owned = true;
+	return btf;
+}
+
 static const struct type *btf_to_type(struct arena *a, const struct btf *btf, int32_t id,
 				      int depth)
 {

@@ -75,6 +75,9 @@ const struct type *probe_type_from_c(struct arena *a, const struct btf *btf, con
 
 /* The vmlinux BTF of @env, or NULL. */
 const struct btf *probe_env_btf(const struct probe_env *env);
+/* The vmlinux BTF of @env, or else parsed from env->btf_path: then *owned is
+ * set and the caller frees it (btf__free). NULL if neither is there. */
+struct btf *probe_env_btf_load(const struct probe_env *env, bool *owned);
 
 /* begin/end/self: bare "raw_tp" programs the runtime test-runs. */
 int probe_expand_special(const struct probe_ops *ops, const struct ast_node *ap,

@@ -19,21 +19,6 @@
 
 static const char *const rt_prefixes[] = { "__probestub_", "__traceiter_" };
 
-/* The vmlinux BTF from @env, or parsed from env->btf_path (then *owned). */
-static struct btf *rt_btf(const struct probe_env *env, bool *owned)
-{
-	struct btf *btf = (struct btf *)probe_env_btf(env);
-
-	*owned = false;
-	if (btf || !env->btf_path)
-		return btf;
-	btf = btf__parse(env->btf_path, NULL);
-	if (!btf || libbpf_get_error(btf))
-		return NULL;
-	*owned = true;
-	return btf;
-}
-
 /* The FUNC_PROTO id of raw tracepoint @name, or 0. */
 static int32_t rt_proto(const struct btf *btf, const char *name)
 {
@@ -140,7 +125,7 @@ static int rt_expand(const struct probe_env *env, const struct ast_node *ap, str
 		diag_error(d, ap->loc, "rawtracepoint should be attached to a function");
 		return -EINVAL;
 	}
-	btf = rt_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	rt_all(env, btf, &all);
 	for (size_t i = 0; i < all.n; i++) {
 		char *colon = strchr(all.v[i], ':');
@@ -208,7 +193,7 @@ static int rt_context(const struct probe_env *env, const struct probe_target *t,
 	out->max_argn = RT_MAX_ARGS;
 	if (!rec) {
 		bool owned;
-		struct btf *btf = rt_btf(env, &owned);
+		struct btf *btf = probe_env_btf_load(env, &owned);
 
 		rec = rt_record(btf, t->target, a);
 		if (owned)
@@ -243,7 +228,7 @@ static int rt_list(const struct probe_env *env, const char *glob, bool verbose, 
 	if (!glob)
 		glob = "*";
 	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
-	btf = rt_btf(env, &owned);
+	btf = probe_env_btf_load(env, &owned);
 	err = rt_all(env, btf, &all);
 	for (size_t i = 0; i < all.n; i++) {
 		if (!probe_glob_match(g, all.v[i]))
