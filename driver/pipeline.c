@@ -21,6 +21,7 @@
 
 #include "ast/ast.h"
 #include "codegen/codegen.h"
+#include "driver/cache.h"
 #include "driver/pipeline.h"
 #include "probes/probe.h"
 #include "runtime/rt.h"
@@ -83,6 +84,33 @@ static int list_program_probes(const struct resources *res)
 	return 0;
 }
 
+/* The cache is used only when codegen would do nothing but produce the
+ * object: no IR dumps, no --emit-* output, no codegen-only mode. */
+static bool cache_usable(const struct scry_opts *o)
+{
+	const char *env = getenv("SCRY_NO_CACHE");
+
+	if (o->no_cache || (env && *env && strcmp(env, "0")))
+		return false;
+	if (o->debug & (DBG_CODEGEN | DBG_CODEGEN_OPT))
+		return false;
+	if (o->emit_elf || o->emit_llvm || o->verify_llvm_ir)
+		return false;
+	return o->mode == MODE_RUN || o->mode == MODE_TEST || o->mode == MODE_BENCH;
+}
+
+static uint64_t cache_max_bytes(void)
+{
+	const char *env = getenv("SCRY_CACHE_MAX_BYTES");
+	char *end;
+	unsigned long long v;
+
+	if (!env || !*env)
+		return CACHE_DEFAULT_MAX_BYTES;
+	v = strtoull(env, &end, 0);
+	return *end ? CACHE_DEFAULT_MAX_BYTES : v;
+}
+
 int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node *prog)
 {
 	struct probe_env env;
@@ -95,6 +123,9 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 	FILE *out = NULL, *opt_ir = NULL;
 	char *opt_ir_text = NULL;
 	size_t opt_ir_size = 0;
+	char *cache_dir = NULL;
+	struct sbuf cache_key = { 0 };
+	bool cache_hit = false;
 	int status = 1, err;
 	double t0;
 
@@ -146,8 +177,14 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 		co.dump_ir_opt = opt_ir = open_memstream(&opt_ir_text, &opt_ir_size);
 	co.emit_llvm = o->emit_llvm;
 	co.verify = o->verify_llvm_ir;
+	if (cache_usable(o) && (cache_dir = cache_dir_default())) {
+		t0 = now_ms();
+		cache_key_program(&cache_key, o, cx->src, &res, so.cpid);
+		cache_hit = cache_lookup(cache_dir, &cache_key, &obj.data, &obj.size) == 0;
+		timing(o, cache_hit ? "cache-hit" : "cache-miss", t0);
+	}
 	t0 = now_ms();
-	err = cg_compile(cx, prog, &res, &co, &obj);
+	err = cache_hit ? 0 : cg_compile(cx, prog, &res, &co, &obj);
 	if (opt_ir) {
 		fclose(opt_ir);
 		opt_ir = NULL;
@@ -160,6 +197,8 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 		goto out;
 	timing(o, "codegen", t0);
 	fflush(stdout);
+	if (cache_dir && !cache_hit)
+		cache_store(cache_dir, &cache_key, obj.data, obj.size, cache_max_bytes());
 
 	if (o->emit_elf) {
 		status = write_file(o->emit_elf, obj.data, obj.size) ? 1 : 0;
@@ -215,6 +254,8 @@ out:
 		fclose(out);
 	cg_obj_free(&obj);
 	resources_fini(&res);
+	sbuf_fini(&cache_key);
+	free(cache_dir);
 	fflush(stdout);
 	return status;
 }
