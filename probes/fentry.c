@@ -433,6 +433,29 @@ int probe_fentry_available(const struct probe_env *env, const char **why)
 	return err;
 }
 
+const char *probe_fentry_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a)
+{
+	const char *mod = NULL, *res = NULL;
+	struct strvec all = { 0 };
+	struct btf *btf;
+	bool owned;
+
+	if (ap->attach.n_parts == 2)
+		mod = ap->attach.parts[0];
+	else if (ap->attach.n_parts != 1)
+		return NULL;
+	btf = probe_env_btf_load(env, &owned);
+	if (!btf)
+		return NULL;
+	fe_all(env, btf, &all);
+	res = probe_suggest_in(&all, mod, ap->attach.parts[ap->attach.n_parts - 1], a);
+	strvec_fini(&all);
+	if (owned)
+		btf__free(btf);
+	return res;
+}
+
 static int fentry_expand(const struct probe_env *env, const struct ast_node *ap,
 			 struct ptrvec *out, struct arena *a, struct diag *d)
 {
@@ -455,6 +478,7 @@ const struct probe_ops fentry_probe = {
 	.attach = probe_fentry_attach,
 	.list = fentry_list,
 	.available = probe_fentry_available,
+	.suggest = probe_fentry_suggest,
 };
 
 /* fexit shares everything but the name (fexit.c keeps the export apart). */

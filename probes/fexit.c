@@ -24,4 +24,5 @@ const struct probe_ops fexit_probe = {
 	.attach = probe_fentry_attach,
 	.list = fexit_list,
 	.available = probe_fentry_available,
+	.suggest = probe_fentry_suggest,
 };

@@ -548,6 +548,29 @@ int probe_kprobe_available(const struct probe_env *env, const char **why)
 	return -EOPNOTSUPP;
 }
 
+const char *probe_kprobe_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a)
+{
+	const char *mod = NULL, *func, *plus, *res;
+	struct strvec all = { 0 };
+
+	if (ap->attach.n_parts == 2)
+		mod = ap->attach.parts[0];
+	else if (ap->attach.n_parts != 1)
+		return NULL;
+	func = ap->attach.parts[ap->attach.n_parts - 1];
+	plus = strchr(func, '+');
+	if (plus)
+		func = arena_strndup(a, func, (size_t)(plus - func));
+	if (!*func || (*func >= '0' && *func <= '9'))
+		return NULL;
+	if (kp_traceable(env, true, &all) < 0)
+		kp_kallsyms_funcs(env, &all);
+	res = probe_suggest_in(&all, mod, func, a);
+	strvec_fini(&all);
+	return res && plus ? arena_printf(a, "%s%s", res, plus) : res;
+}
+
 static int kprobe_expand(const struct probe_env *env, const struct ast_node *ap,
 			 struct ptrvec *out, struct arena *a, struct diag *d)
 {
@@ -570,4 +593,5 @@ const struct probe_ops kprobe_probe = {
 	.attach = probe_kprobe_attach,
 	.list = kprobe_list,
 	.available = probe_kprobe_available,
+	.suggest = probe_kprobe_suggest,
 };

@@ -24,4 +24,5 @@ const struct probe_ops kretprobe_probe = {
 	.attach = probe_kprobe_attach,
 	.list = kretprobe_list,
 	.available = probe_kprobe_available,
+	.suggest = probe_kprobe_suggest,
 };

@@ -304,6 +304,43 @@ bool probe_expands_wildcard(const struct probe_ops *ops, const struct ast_node *
 	return ops == &rawtracepoint_probe && ap->attach.n_parts == 1;
 }
 
+const char *probe_suggest_in(const struct strvec *all, const char *mod, const char *name,
+			     struct arena *a)
+{
+	struct ptrvec cands = { 0 };
+	const char *best = NULL, *res = NULL;
+	size_t mlen = mod ? strlen(mod) : 0;
+
+	if (!*name || probe_has_wildcard(name) || (mod && (!*mod || probe_has_wildcard(mod))))
+		return NULL;
+	for (size_t i = 0; i < all->n; i++) {
+		const char *e = all->v[i], *colon = strchr(e, ':');
+
+		if (!colon)
+			continue;
+		if (!mod || ((size_t)(colon - e) == mlen && !strncmp(e, mod, mlen)))
+			ptrvec_push(&cands, (void *)(colon + 1));
+	}
+	if (cands.n) {
+		best = util_closest(name, (const char *const *)cands.v, cands.n);
+		if (best)
+			res = mod ? arena_printf(a, "%s:%s", mod, best) : str_intern0(a, best);
+	} else if (mod) {
+		/* no such module: the modules that have this name */
+		for (size_t i = 0; i < all->n; i++) {
+			const char *e = all->v[i], *colon = strchr(e, ':');
+
+			if (colon && !strcmp(colon + 1, name))
+				ptrvec_push(&cands, arena_strndup(a, e, (size_t)(colon - e)));
+		}
+		best = util_closest(mod, (const char *const *)cands.v, cands.n);
+		if (best)
+			res = arena_printf(a, "%s:%s", best, name);
+	}
+	ptrvec_fini(&cands);
+	return res;
+}
+
 /* ---- file system ---- */
 
 int probe_dir_names(const char *path, const char *glob, bool dirs_only, struct strvec *out)

@@ -119,6 +119,15 @@ int probe_attach_perf(struct bpf_program *prog, const struct probe_target *t, st
 int probe_list_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
 		    const char *glob, FILE *out);
 
+/* "did you mean" over the sorted "<module>:<name>" entries @all (kernel
+ * functions, raw tracepoints, tracepoint categories and events): with @mod,
+ * the closest name within that module ("mod:name"), or when the module has
+ * none, the closest module that has @name ("mod2:name"); without @mod, the
+ * closest name of any module ("name"). In @a; NULL if nothing is close or
+ * a part has a wildcard. */
+const char *probe_suggest_in(const struct strvec *all, const char *mod, const char *name,
+			     struct arena *a);
+
 /* kprobe/kretprobe (kprobe.c). */
 int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
@@ -131,6 +140,10 @@ int probe_kprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 int probe_kprobe_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
 		      bool verbose, FILE *out);
 int probe_kprobe_available(const struct probe_env *env, const char **why);
+/* "did you mean" for kprobe/kretprobe: traceable functions (kallsyms when
+ * ftrace's list is unreadable). */
+const char *probe_kprobe_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a);
 /* True if this kernel attaches kprobe_multi links (checked once). */
 bool probe_kprobe_has_multi(void);
 /* True for kernel functions that must not be traced although ftrace lists
@@ -151,9 +164,15 @@ int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
 int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
 		      bool verbose, FILE *out);
 int probe_fentry_available(const struct probe_env *env, const char **why);
+/* "did you mean" for fentry/fexit: traceable BTF functions. */
+const char *probe_fentry_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a);
 
 /* uprobe/uretprobe/usdt (uprobe.c). */
 int probe_uprobe_available(const struct probe_env *env, const char **why);
+/* "did you mean" for uprobe/uretprobe: the functions of the one named file. */
+const char *probe_uprobe_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a);
 int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d);

@@ -245,6 +245,26 @@ static int rt_list(const struct probe_env *env, const char *glob, bool verbose, 
 	return err;
 }
 
+static const char *rt_suggest(const struct probe_env *env, const struct ast_node *ap,
+			      struct arena *a)
+{
+	const char *res;
+	struct strvec all = { 0 };
+	struct btf *btf;
+	bool owned;
+
+	if (ap->attach.n_parts != 1 && ap->attach.n_parts != 2)
+		return NULL;
+	btf = probe_env_btf_load(env, &owned);
+	rt_all(env, btf, &all);
+	res = probe_suggest_in(&all, ap->attach.n_parts == 2 ? ap->attach.parts[0] : NULL,
+			       ap->attach.parts[ap->attach.n_parts - 1], a);
+	strvec_fini(&all);
+	if (owned)
+		btf__free(btf);
+	return res;
+}
+
 const struct probe_ops rawtracepoint_probe = {
 	.name = "rawtracepoint",
 	.aliases = (const char *const[]){ "rt", NULL },
@@ -255,4 +275,5 @@ const struct probe_ops rawtracepoint_probe = {
 	.context = rt_context,
 	.attach = rt_attach,
 	.list = rt_list,
+	.suggest = rt_suggest,
 };

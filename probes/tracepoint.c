@@ -470,38 +470,13 @@ static int tp_available(const struct probe_env *env, const char **why)
 static const char *tp_suggest(const struct probe_env *env, const struct ast_node *ap,
 			      struct arena *a)
 {
-	const char *cat, *ev, *best = NULL, *res = NULL;
 	struct strvec all = { 0 };
-	struct ptrvec cands = { 0 };
+	const char *res;
 
 	if (ap->attach.n_parts != 2)
 		return NULL;
-	cat = ap->attach.parts[0];
-	ev = ap->attach.parts[1];
-	if (!*cat || !*ev || probe_has_wildcard(cat) || probe_has_wildcard(ev))
-		return NULL;
-	tp_all_events(env, cat, &all);
-	if (all.n) {
-		for (size_t i = 0; i < all.n; i++)
-			ptrvec_push(&cands, strchr(all.v[i], ':') + 1);
-		best = util_closest(ev, (const char *const *)cands.v, cands.n);
-		if (best)
-			res = arena_printf(a, "%s:%s", cat, best);
-	} else {
-		tp_all_events(env, NULL, &all);
-		for (size_t i = 0; i < all.n; i++) {
-			char *colon = strchr(all.v[i], ':');
-
-			*colon = 0;
-			if (!strcmp(colon + 1, ev) &&
-			    (!cands.n || strcmp(cands.v[cands.n - 1], all.v[i])))
-				ptrvec_push(&cands, all.v[i]);
-		}
-		best = util_closest(cat, (const char *const *)cands.v, cands.n);
-		if (best)
-			res = arena_printf(a, "%s:%s", best, ev);
-	}
-	ptrvec_fini(&cands);
+	tp_all_events(env, NULL, &all);
+	res = probe_suggest_in(&all, ap->attach.parts[0], ap->attach.parts[1], a);
 	strvec_fini(&all);
 	return res;
 }

@@ -732,6 +732,41 @@ int probe_uprobe_list(const struct probe_ops *ops, const struct probe_env *env, 
 	return 0;
 }
 
+const char *probe_uprobe_suggest(const struct probe_env *env, const struct ast_node *ap,
+				 struct arena *a)
+{
+	const char *bin, *func, *plus, *best, *res = NULL;
+	struct strvec funcs = { 0 };
+	struct uelf *e = NULL;
+	char *path = NULL;
+
+	if (ap->attach.n_parts != 2 && ap->attach.n_parts != 3)
+		return NULL;
+	bin = ap->attach.parts[0];
+	func = ap->attach.parts[ap->attach.n_parts - 1];
+	if (!*bin || strchr(bin, '@') || probe_has_wildcard(bin) || probe_has_wildcard(func) ||
+	    strchr(func, '?') || (*func >= '0' && *func <= '9') ||
+	    (ap->attach.n_parts == 3 && !strcmp(ap->attach.parts[1], "cpp")))
+		return NULL;
+	plus = strchr(func, '+');
+	if (plus)
+		func = arena_strndup(a, func, (size_t)(plus - func));
+	if (libpath_resolve(bin, uprobe_pid(env), &path) || uelf_open(path, &e)) {
+		free(path);
+		return NULL;
+	}
+	uelf_match_funcs(e, NULL, &funcs);
+	best = util_closest(func, (const char *const *)funcs.v, funcs.n);
+	if (best)
+		res = arena_printf(a, "%s:%s%s%s%s", bin,
+				   ap->attach.n_parts == 3 ? ap->attach.parts[1] : "",
+				   ap->attach.n_parts == 3 ? ":" : "", best, plus ? plus : "");
+	strvec_fini(&funcs);
+	uelf_free(e);
+	free(path);
+	return res;
+}
+
 static int uprobe_expand(const struct probe_env *env, const struct ast_node *ap,
 			 struct ptrvec *out, struct arena *a, struct diag *d)
 {
@@ -754,6 +789,7 @@ const struct probe_ops uprobe_probe = {
 	.attach = probe_uprobe_attach,
 	.list = uprobe_list,
 	.available = probe_uprobe_available,
+	.suggest = probe_uprobe_suggest,
 };
 
 int probe_uaddr(const struct probe_target *t, const char *name, uint64_t *addr, uint64_t *size,

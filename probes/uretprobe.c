@@ -25,4 +25,5 @@ const struct probe_ops uretprobe_probe = {
 	.attach = probe_uprobe_attach,
 	.list = uretprobe_list,
 	.available = probe_uprobe_available,
+	.suggest = probe_uprobe_suggest,
 };

@@ -111,6 +111,42 @@ static int usdt_expand(const struct probe_env *env, const struct ast_node *ap, s
 	return 0;
 }
 
+/* "did you mean": the closest probe ("provider:name", or just the name when
+ * the provider was left out) of the one named file. */
+static const char *usdt_suggest(const struct probe_env *env, const struct ast_node *ap,
+				struct arena *a)
+{
+	const char *bin, *want, *best, *res = NULL;
+	struct ptrvec ut = { 0 }, cands = { 0 };
+	int n;
+
+	if (ap->attach.n_parts != 2 && ap->attach.n_parts != 3)
+		return NULL;
+	bin = ap->attach.parts[0];
+	for (uint32_t i = 0; i < ap->attach.n_parts; i++)
+		if (probe_has_wildcard(ap->attach.parts[i]))
+			return NULL;
+	if (!*bin)
+		return NULL;
+	want = ap->attach.n_parts == 3
+		       ? arena_printf(a, "%s:%s", ap->attach.parts[1], ap->attach.parts[2])
+		       : ap->attach.parts[1];
+	n = utargets_usdt(bin, NULL, "*", env->pid > 0 ? env->pid : 0, a, &ut);
+	for (int i = 0; i < n; i++) {
+		const struct utarget *u = ut.v[i];
+
+		ptrvec_push(&cands, ap->attach.n_parts == 3
+					    ? (void *)arena_printf(a, "%s:%s", u->provider, u->name)
+					    : (void *)u->name);
+	}
+	best = util_closest(want, (const char *const *)cands.v, cands.n);
+	if (best)
+		res = arena_printf(a, "%s:%s", bin, best);
+	ptrvec_fini(&cands);
+	ptrvec_fini(&ut);
+	return res;
+}
+
 static const char *usdt_section(const struct probe_target *t, struct arena *a)
 {
 	return "usdt";
@@ -201,4 +237,5 @@ const struct probe_ops usdt_probe = {
 	.attach = usdt_attach,
 	.list = usdt_list,
 	.available = probe_uprobe_available,
+	.suggest = usdt_suggest,
 };

@@ -57,6 +57,14 @@ static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct 
 	return p;
 }
 
+static bool sema_ap_has_wildcard(const struct ast_node *ap)
+{
+	for (uint32_t i = 0; i < ap->attach.n_parts; i++)
+		if (probe_has_wildcard(ap->attach.parts[i]))
+			return true;
+	return false;
+}
+
 void sema_probes(struct sema *s)
 {
 	struct ast_node *out = NULL, **tail = &out;
@@ -70,6 +78,8 @@ void sema_probes(struct sema *s)
 	for (struct ast_node *it = s->prog->program.items, *next; it; it = next) {
 		struct ptrvec targets = { 0 };
 		unsigned n_made = 0, n_errors = s->d->n_errors;
+		const char *near_all = NULL;
+		const struct probe_ops *near_ops = NULL;
 
 		next = it->next;
 		it->next = NULL;
@@ -119,6 +129,13 @@ void sema_probes(struct sema *s)
 				max_progs = SIZE_MAX; /* reported once */
 				break;
 			}
+			if (targets.n == before && probe_expands_wildcard(ops, ap) &&
+			    !near_all && ops->suggest && !sema_ap_has_wildcard(ap))
+				/* an implied wildcard (rawtracepoint:name over modules):
+				 * the hint goes after "Probe has no valid attach points" */
+				near_all = ops->suggest(&s->env, ap, s->a);
+			if (near_all && !near_ops)
+				near_ops = ops;
 			if (targets.n == before && !probe_expands_wildcard(ops, ap)) {
 				const char *spec = probe_spec(ap, s->a);
 
@@ -149,6 +166,8 @@ void sema_probes(struct sema *s)
 			else if (s->res->cfg.missing_probes == 1)
 				sema_warn(s, it->loc, "Probe has no valid attach points. It is being "
 					  "removed which may cause issues with program behavior.");
+			if (near_all && s->res->cfg.missing_probes <= 1)
+				diag_hint(s->d, "did you mean '%s:%s'?", near_ops->name, near_all);
 		}
 		order++;
 		ptrvec_fini(&targets);

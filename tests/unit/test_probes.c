@@ -11,6 +11,7 @@
 
 #include "ast/ast.h"
 #include "probes/probe.h"
+#include "probes/probe_int.h"
 #include "tests/unit/tap.h"
 
 #ifndef SCRY_TEST_DATA
@@ -640,6 +641,59 @@ static void test_list(const struct probe_env *env)
 	free(s);
 }
 
+/* "did you mean" for each probe type that has a list of names to search. */
+static const char *suggest(const struct probe_env *env, const char *raw)
+{
+	struct ast_node *ap = mk_ap(raw);
+	const struct probe_ops *ops = probe_lookup(ap->attach.provider);
+	const char *r = ops && ops->suggest ? ops->suggest(env, ap, &cx.arena) : NULL;
+
+	return r ? r : "(none)";
+}
+
+static void test_suggest(const struct probe_env *env)
+{
+	struct strvec all = { 0 };
+	const char *r;
+
+	strvec_push(&all, "ext4:ext4_file_open");
+	strvec_push(&all, "vmlinux:vfs_open");
+	strvec_push(&all, "vmlinux:vfs_read");
+	r = probe_suggest_in(&all, NULL, "vfs_raed", &cx.arena);
+	is_str(r, "vfs_read", "suggest_in: a name of any module");
+	r = probe_suggest_in(&all, "ext4", "ext4_file_opne", &cx.arena);
+	is_str(r, "ext4:ext4_file_open", "suggest_in: a name in the module");
+	r = probe_suggest_in(&all, "ext3", "ext4_file_open", &cx.arena);
+	is_str(r, "ext4:ext4_file_open", "suggest_in: the module that has the name");
+	ok(!probe_suggest_in(&all, "vmlinux", "ext4_file_open", &cx.arena),
+	   "suggest_in: only within a module that exists");
+	ok(!probe_suggest_in(&all, NULL, "vfs_*", &cx.arena), "suggest_in: not for a wildcard");
+	ok(!probe_suggest_in(&all, NULL, "something_else", &cx.arena), "suggest_in: nothing close");
+	strvec_fini(&all);
+
+	is_str(suggest(env, "t:sched:sched_swich"), "sched:sched_switch", "tracepoint: event");
+	is_str(suggest(env, "t:shed:sched_switch"), "sched:sched_switch", "tracepoint: category");
+	is_str(suggest(env, "t:sched:zzzz"), "(none)", "tracepoint: nothing close");
+	is_str(suggest(env, "kprobe:vfs_raed"), "vfs_read", "kprobe");
+	is_str(suggest(env, "kprobe:vfs_raed+8"), "vfs_read+8", "kprobe keeps the offset");
+	is_str(suggest(env, "kr:vfs_wrte"), "vfs_write", "kretprobe");
+	is_str(suggest(env, "kprobe:xfs:xfs_file_raed_iter"), "xfs:xfs_file_read_iter",
+	       "kprobe module:func");
+	is_str(suggest(env, "kprobe:xf:xfs_file_read_iter"), "xfs:xfs_file_read_iter",
+	       "kprobe: the module that has it");
+	is_str(suggest(env, "kprobe:kp_blocked_fm"), "(none)", "kprobe: blocked functions are not suggested");
+	is_str(suggest(env, "fentry:vfs_raed"), "vfs_read", "fentry");
+	is_str(suggest(env, "fexit:vmlinux:__sys_bfp"), "vmlinux:__sys_bpf", "fexit module:func");
+	is_str(suggest(env, "rt:sched_swich"), "sched_switch", "rawtracepoint");
+	is_str(suggest(env, "rt:vmlinx:sched_switch"), "vmlinux:sched_switch", "rawtracepoint module");
+	/* this test binary's own symbols */
+	is_str(suggest(env, "uprobe:/proc/self/exe:probe_lookpu"), "/proc/self/exe:probe_lookup",
+	       "uprobe: a function of the binary");
+	is_str(suggest(env, "uretprobe:/proc/self/exe:probe_lookpu+4"),
+	       "/proc/self/exe:probe_lookup+4", "uretprobe keeps the offset");
+	is_str(suggest(env, "uprobe:/nonexistent/bin:readline"), "(none)", "uprobe: no binary");
+}
+
 int main(void)
 {
 	struct probe_env env;
@@ -662,6 +716,7 @@ int main(void)
 	test_rawtp(&env);
 	test_fentry_misc(&env);
 	test_list(&env);
+	test_suggest(&env);
 	is_str(probe_spec(mk_ap("t:syscalls:nonsense"), &cx.arena), "syscalls:nonsense", "probe_spec");
 	ok(!probe_expands_wildcard(probe_lookup("t"), mk_ap("t:syscalls:nonsense")),
 	   "t:a:b is not a wildcard");
