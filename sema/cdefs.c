@@ -19,6 +19,10 @@ struct cparse {
 	struct loc loc;
 	bool bad;
 	char tok[128];
+	const char *text;                /* the definition's text (def->cdef.text) */
+	const struct ast_node *def;
+	const struct type *incomplete;   /* parse_spec's last result, if a placeholder
+					  * for an undefined struct/union */
 };
 
 static void skip_ws(struct cparse *c)
@@ -114,6 +118,43 @@ static bool is_union_kw(const char *kw)
 	return !strcmp(kw, "union");
 }
 
+/* True if the program's C definitions define a struct or union that kernel
+ * BTF has too. bpftrace's C parser then takes no type from BTF: every struct
+ * a definition uses by value must be defined in the program. */
+static bool redefines_btf_type(struct sema *s)
+{
+	for (const struct ast_node *it = s->prog->program.items; it; it = it->next) {
+		const char *p = it->kind == AST_CDEF ? it->cdef.text : NULL;
+
+		while (p && *p) {
+			const char *kw = NULL;
+			char name[160];
+			size_t n = 0;
+
+			if (!strncmp(p, "struct", 6) && (p[6] == ' ' || p[6] == '\t' || p[6] == '\n'))
+				kw = "struct";
+			else if (!strncmp(p, "union", 5) && (p[5] == ' ' || p[5] == '\t' || p[5] == '\n'))
+				kw = "union";
+			if (!kw || (p > it->cdef.text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+				p++;
+				continue;
+			}
+			p += strlen(kw);
+			while (isspace((unsigned char)*p))
+				p++;
+			n = (size_t)snprintf(name, sizeof(name), "%s ", kw);
+			while ((isalnum((unsigned char)*p) || *p == '_') && n + 1 < sizeof(name))
+				name[n++] = *p++;
+			name[n] = 0;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == '{' && n > strlen(kw) + 1 && sema_btf_type(s, name))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* A type specifier: base type without declarator. *is_char for plain char. */
 static const struct type *parse_spec(struct cparse *c, bool *is_char)
 {
@@ -121,6 +162,7 @@ static const struct type *parse_spec(struct cparse *c, bool *is_char)
 	const char *t;
 
 	*is_char = false;
+	c->incomplete = NULL;
 	for (;;) {
 		t = peek(c);
 		if (!strcmp(t, "const") || !strcmp(t, "volatile") || !strcmp(t, "__attribute__")) {
@@ -148,13 +190,17 @@ static const struct type *parse_spec(struct cparse *c, bool *is_char)
 			r = sema_btf_type(c->s, full);
 			return r ? r : sema_ty_int(c->s, 4, false);
 		}
-		if (!r)
+		if (!r) {
 			r = sema_btf_type(c->s, full);
+			if (r && redefines_btf_type(c->s))
+				r = NULL;
+		}
 		if (!r) {
 			/* incomplete: usable behind a pointer */
 			struct type *st = sema_ty_new(c->s, is_union_kw(kw) ? TY_UNION : TY_STRUCT, 0);
 
 			st->name = str_intern0(c->s->a, full);
+			c->incomplete = st;
 			return st;
 		}
 		return r;
@@ -320,6 +366,45 @@ static void layout(struct cparse *c, struct type *st, const struct cfield *cf, u
 	st->align = align;
 }
 
+/* The line of @def in the definitions.h bpftrace's C parser compiles: the
+ * kernel-types header on line 1, then the C statements and includes in order. */
+static uint32_t cdef_first_line(const struct sema *s, const struct ast_node *def)
+{
+	uint32_t line = 1;
+
+	for (const struct ast_node *it = s->prog->program.items; it && it != def; it = it->next) {
+		if (it->kind == AST_CDEF && it->cdef.text) {
+			line++;
+			for (const char *p = it->cdef.text; *p; p++)
+				line += *p == '\n';
+		} else if (it->kind == AST_INCLUDE) {
+			line++;
+		}
+	}
+	return line + 1;
+}
+
+/* A struct/union field of a type nothing defines: fails as bpftrace's C
+ * parser (clang) does, at the field name in definitions.h. */
+static void incomplete_field(struct cparse *c, const char *at, const struct type *ft)
+{
+	uint32_t line = 0, col = 1;
+
+	if (c->text && c->def && at >= c->text) {
+		line = cdef_first_line(c->s, c->def);
+		for (const char *p = c->text; p < at; p++) {
+			col = *p == '\n' ? 1 : col + 1;
+			line += *p == '\n';
+		}
+		fprintf(c->s->d->out, "definitions.h:%u:%u: error: field has incomplete type '%s'\n",
+			line, col, ft->name);
+		c->s->d->n_errors++;
+	} else {
+		sema_err(c->s, c->loc, "field has incomplete type '%s'", ft->name);
+	}
+	c->bad = true;
+}
+
 static const struct type *parse_record(struct cparse *c, bool is_union, const char *tag)
 {
 	struct type *st = sema_ty_new(c->s, is_union ? TY_UNION : TY_STRUCT, 0);
@@ -353,12 +438,19 @@ static const struct type *parse_record(struct cparse *c, bool is_union, const ch
 			continue;
 		}
 		do {
-			const char *name = NULL;
-			const struct type *ft = parse_declarator(c, base, is_char, &name);
+			const char *name = NULL, *at;
+			const struct type *ft;
 			uint32_t width = 0;
 
+			skip_ws(c);
+			at = c->p;
+			ft = parse_declarator(c, base, is_char, &name);
 			if (!ft)
 				return NULL;
+			if (ft == c->incomplete) {
+				incomplete_field(c, at, ft);
+				return NULL;
+			}
 			if (accept(c, ":")) {
 				next(c);
 				width = strtoul(c->tok, NULL, 0);
@@ -481,6 +573,8 @@ void sema_cdef(struct sema *s, struct ast_node *def)
 		parse_define(s, d);
 	c.s = s;
 	c.p = def->cdef.text;
+	c.text = def->cdef.text;
+	c.def = def;
 	c.loc = def->loc;
 	while (!c.bad) {
 		const char *t = peek(&c);

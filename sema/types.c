@@ -372,11 +372,16 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 			return sema_ty_int(s, 8, false);
 		}
 		if (t->kind != TY_POINTER) {
-			sema_err(s, n->loc, "Can not dereference type %s", sema_ty_name(s, t));
-			if (t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_RECORD)
-				diag_hint(s->d, "it is not a pointer: read its fields with '.'");
-			else
+			/* bpftrace v0.26.1's words */
+			if (t->kind == TY_STRUCT || t->kind == TY_UNION) {
+				sema_err(s, n->loc, "Can not dereference struct/union of type '%s'. It is "
+					 "not a pointer.", sema_ty_name(s, t));
+				diag_hint(s->d, "read its fields with '.'");
+			} else {
+				sema_err(s, n->loc, "Can not dereference type '%s'. It is not a pointer.",
+					 sema_ty_name(s, t));
 				diag_hint(s->d, "only pointers and integer addresses can be dereferenced");
+			}
 			return NULL;
 		}
 		if (!t->elem || t->elem->kind == TY_VOID) {
@@ -624,6 +629,52 @@ static const struct type *tuple_expr(struct sema *s, struct ast_node *n)
 	return sema_ty_tuple(s, el, names, cnt);
 }
 
+/* The type named by typeof(@tn's argument): a type, a type name parsed as an
+ * identifier, or the type of an expression (checked, not evaluated). */
+static const struct type *typeof_type(struct sema *s, struct ast_node *tn)
+{
+	struct ast_node *a = tn->size.arg;
+	const struct type *t = NULL;
+
+	if (a->kind == AST_IDENT) {
+		/* typeof(size_t): a type name parsed as an identifier */
+		struct ast_node fake = { 0 };
+		bool saved = s->is_discovery;
+
+		fake.kind = AST_TYPE;
+		fake.loc = a->loc;
+		fake.typ.base = a->ident.name;
+		s->is_discovery = true;
+		t = sema_ty_resolve(s, &fake);
+		s->is_discovery = saved;
+	}
+	if (!t)
+		t = a->kind == AST_TYPE ? sema_ty_resolve(s, a) : sema_expr(s, &tn->size.arg);
+	return t;
+}
+
+/* Where cast errors point, as bpftrace: the "(type)" part of cast @n, up to
+ * its closing parenthesis. */
+static struct loc cast_type_loc(const struct ast_node *n)
+{
+	struct loc l = n->loc;
+	const struct ast_node *typ = n->cast.typ;
+	const char *text = l.src ? l.src->text : NULL;
+	uint32_t end;
+
+	if (!typ || !text || typ->loc.src != l.src || typ->loc.line != l.line)
+		return l;
+	end = typ->loc.off + typ->loc.len;
+	while (end < l.off + l.len && text[end] != ')' && (text[end] == ' ' || text[end] == '\t'))
+		end++;
+	if (end >= l.off + l.len || text[end] != ')')
+		return l;
+	l.len = end + 1 - l.off;
+	l.end_line = l.line;
+	l.end_col = l.col + l.len - 1;
+	return l;
+}
+
 static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np;
@@ -633,6 +684,8 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 	if (n->cast.typ) {
 		if (n->cast.typ->kind == AST_TYPE)
 			to = sema_ty_resolve(s, n->cast.typ);
+		else if (n->cast.typ->kind == AST_TYPEOF)
+			to = typeof_type(s, n->cast.typ);
 	} else {
 		to = n->type;
 	}
@@ -653,7 +706,7 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 			to = a;
 		}
 		if (src != to->size) {
-			sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from),
+			sema_err(s, cast_type_loc(n), "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from),
 				 sema_ty_name(s, to));
 			return NULL;
 		}
@@ -672,7 +725,14 @@ static const struct type *cast_expr(struct sema *s, struct ast_node **np)
 		return to;
 	if (sema_ty_equal(from, to))
 		return to;
-	sema_err(s, n->loc, "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from), sema_ty_name(s, to));
+	if (from->kind == TY_STRUCT || from->kind == TY_UNION) {
+		sema_err(s, cast_type_loc(n), "Cannot cast from C type \"%s\"", sema_ty_name(s, from));
+		if (to->kind == TY_POINTER || sema_ty_is_int(to))
+			diag_hint(s->d, "a struct value cannot be converted; cast a pointer to it, or "
+				  "read one of its fields");
+		return NULL;
+	}
+	sema_err(s, cast_type_loc(n), "Cannot cast from \"%s\" to \"%s\"", sema_ty_name(s, from), sema_ty_name(s, to));
 	if ((to->kind == TY_STRUCT || to->kind == TY_UNION) &&
 	    (sema_ty_is_int(from) || from->kind == TY_POINTER))
 		diag_hint(s->d, "did you mean '(%s *)'?", sema_ty_name(s, to));
@@ -1231,23 +1291,7 @@ static void let(struct sema *s, struct ast_node *n)
 			 var->var.name);
 	}
 	if (n->let.typ && n->let.typ->kind == AST_TYPEOF) {
-		struct ast_node *a = n->let.typ->size.arg;
-
-		t = NULL;
-		if (a->kind == AST_IDENT) {
-			/* typeof(size_t): a type name parsed as an identifier */
-			struct ast_node fake = { 0 };
-			bool saved = s->is_discovery;
-
-			fake.kind = AST_TYPE;
-			fake.loc = a->loc;
-			fake.typ.base = a->ident.name;
-			s->is_discovery = true;
-			t = sema_ty_resolve(s, &fake);
-			s->is_discovery = saved;
-		}
-		if (!t)
-			t = a->kind == AST_TYPE ? sema_ty_resolve(s, a) : sema_expr(s, &n->let.typ->size.arg);
+		t = typeof_type(s, n->let.typ);
 		if (t)
 			t = sema_ty_storage(s, t);
 	} else if (n->let.typ) {
