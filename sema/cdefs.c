@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <glob.h>
 
 #include "sema/sema_int.h"
@@ -118,13 +119,16 @@ static bool is_union_kw(const char *kw)
 	return !strcmp(kw, "union");
 }
 
+static const char *cdef_live_text(struct sema *s, const struct ast_node *def);
+
 /* True if the program's C definitions define a struct or union that kernel
  * BTF has too. bpftrace's C parser then takes no type from BTF: every struct
  * a definition uses by value must be defined in the program. */
 static bool redefines_btf_type(struct sema *s)
 {
 	for (const struct ast_node *it = s->prog->program.items; it; it = it->next) {
-		const char *p = it->kind == AST_CDEF ? it->cdef.text : NULL;
+		const char *text = it->kind == AST_CDEF && it->cdef.text ? cdef_live_text(s, it) : NULL;
+		const char *p = text;
 
 		while (p && *p) {
 			const char *kw = NULL;
@@ -135,7 +139,7 @@ static bool redefines_btf_type(struct sema *s)
 				kw = "struct";
 			else if (!strncmp(p, "union", 5) && (p[5] == ' ' || p[5] == '\t' || p[5] == '\n'))
 				kw = "union";
-			if (!kw || (p > it->cdef.text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+			if (!kw || (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
 				p++;
 				continue;
 			}
@@ -537,6 +541,158 @@ static void parse_enum_body(struct cparse *c, const char *tag)
 		ptrvec_push(&c->s->cstructs, t);
 }
 
+/* ---- preprocessor conditionals ----
+ * The C statements of a program are separate items ("#ifndef
+ * BPFTRACE_HAVE_BTF", the definitions, "#endif"), so the state runs over all
+ * of them in order. Known macros: BPFTRACE_HAVE_BTF (kernel BTF exists, as
+ * bpftrace defines it) and the names #define'd in live text before. An #if
+ * with anything but a literal number counts as true. */
+#define PP_MAX_DEPTH 32
+
+struct pp {
+	uint32_t depth;
+	bool live[PP_MAX_DEPTH + 1];  /* live[0]: top level */
+	bool taken[PP_MAX_DEPTH + 1]; /* a branch of this level was live */
+	struct strvec defined;
+	bool have_btf;
+};
+
+static bool pp_defined(const struct pp *pp, const char *name, size_t n)
+{
+	if (n == strlen("BPFTRACE_HAVE_BTF") && !strncmp(name, "BPFTRACE_HAVE_BTF", n))
+		return pp->have_btf;
+	for (size_t i = 0; i < pp->defined.n; i++)
+		if (strlen(pp->defined.v[i]) == n && !strncmp(pp->defined.v[i], name, n))
+			return true;
+	return false;
+}
+
+/* One directive line @p (starting at '#'); true if it was a conditional. */
+static bool pp_directive(struct pp *pp, const char *p)
+{
+	const char *w, *arg;
+	size_t wn, an;
+	bool outer, cond = true;
+
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (w = p; isalpha((unsigned char)*p); p++)
+		;
+	wn = (size_t)(p - w);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (arg = p; isalnum((unsigned char)*p) || *p == '_'; p++)
+		;
+	an = (size_t)(p - arg);
+#define PP_IS(x) (wn == strlen(x) && !strncmp(w, x, wn))
+	outer = pp->live[pp->depth];
+	if (PP_IS("define")) {
+		if (outer && an)
+			strvec_push_owned(&pp->defined, xasprintf("%.*s", (int)an, arg));
+		return false;
+	}
+	if (PP_IS("ifdef") || PP_IS("ifndef") || PP_IS("if")) {
+		if (PP_IS("ifdef"))
+			cond = pp_defined(pp, arg, an);
+		else if (PP_IS("ifndef"))
+			cond = !pp_defined(pp, arg, an);
+		else if (an && isdigit((unsigned char)*arg))
+			cond = strtoll(arg, NULL, 0) != 0;
+		if (pp->depth < PP_MAX_DEPTH)
+			pp->depth++;
+		pp->live[pp->depth] = outer && cond;
+		pp->taken[pp->depth] = cond;
+		return true;
+	}
+	if (!pp->depth)
+		return PP_IS("else") || PP_IS("elif") || PP_IS("endif");
+	outer = pp->live[pp->depth - 1];
+	if (PP_IS("elif")) {
+		if (an && isdigit((unsigned char)*arg))
+			cond = strtoll(arg, NULL, 0) != 0;
+		pp->live[pp->depth] = outer && !pp->taken[pp->depth] && cond;
+		pp->taken[pp->depth] |= cond;
+		return true;
+	}
+	if (PP_IS("else")) {
+		pp->live[pp->depth] = outer && !pp->taken[pp->depth];
+		pp->taken[pp->depth] = true;
+		return true;
+	}
+	if (PP_IS("endif")) {
+		pp->depth--;
+		return true;
+	}
+#undef PP_IS
+	return false;
+}
+
+/* Runs @pp over @text; with @out, writes the text with the lines of dead
+ * regions and the conditional directives blanked (newlines kept). */
+static void pp_text(struct pp *pp, const char *text, char *out)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n'), *q = p;
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		bool blank;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		blank = *q == '#' ? pp_directive(pp, q) : false;
+		blank = blank || !pp->live[pp->depth];
+		if (out) {
+			if (blank)
+				memset(out, ' ', len);
+			else
+				memcpy(out, p, len);
+			out += len;
+			if (eol)
+				*out++ = '\n';
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	if (out)
+		*out = 0;
+}
+
+/* The state before item @upto (NULL: after all). */
+static void pp_run(struct sema *s, const struct ast_node *upto, struct pp *pp)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->live[0] = true;
+	pp->have_btf = s->env.btf_path && access(s->env.btf_path, R_OK) == 0;
+	for (const struct ast_node *it = s->prog->program.items; it && it != upto; it = it->next)
+		if (it->kind == AST_CDEF && it->cdef.text)
+			pp_text(pp, it->cdef.text, NULL);
+}
+
+/* @def's text as the C parser sees it (dead regions blanked), in the arena. */
+static const char *cdef_live_text(struct sema *s, const struct ast_node *def)
+{
+	struct pp pp;
+	char *out = arena_alloc(s->a, strlen(def->cdef.text) + 1);
+
+	pp_run(s, def, &pp);
+	pp_text(&pp, def->cdef.text, out);
+	strvec_fini(&pp.defined);
+	return out;
+}
+
+/* Whether item @it lies in a live region of the C statements. */
+static bool cdef_item_live(struct sema *s, const struct ast_node *it)
+{
+	struct pp pp;
+	bool live;
+
+	pp_run(s, it, &pp);
+	live = pp.live[pp.depth];
+	strvec_fini(&pp.defined);
+	return live;
+}
+
 /* #define NAME <integer>: a named integer constant */
 static void parse_define(struct sema *s, const char *p)
 {
@@ -567,13 +723,13 @@ static void parse_define(struct sema *s, const char *p)
 void sema_cdef(struct sema *s, struct ast_node *def)
 {
 	struct cparse c = { 0 };
-	const char *d;
+	const char *d, *text = def->cdef.text ? cdef_live_text(s, def) : NULL;
 
-	for (d = def->cdef.text; d && (d = strstr(d, "#define")); d++)
+	for (d = text; d && (d = strstr(d, "#define")); d++)
 		parse_define(s, d);
 	c.s = s;
-	c.p = def->cdef.text;
-	c.text = def->cdef.text;
+	c.p = text;
+	c.text = text;
 	c.def = def;
 	c.loc = def->loc;
 	while (!c.bad) {
@@ -703,7 +859,7 @@ void sema_check_includes(struct sema *s)
 		if (it->kind != AST_INCLUDE)
 			continue;
 		line++;
-		if (!it->include.path || kernel_header(it->include.path))
+		if (!it->include.path || kernel_header(it->include.path) || !cdef_item_live(s, it))
 			continue;
 		if (it->include.path[0] == '/') {
 			found = include_in("", it->include.path + 1);
