@@ -18,6 +18,7 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "codegen/cg_int.h"
+#include "probes/probe.h"
 
 #define S(x) x, strlen(x)
 
@@ -591,6 +592,13 @@ static bool has_for_map(const struct ast_node *n)
 	return false;
 }
 
+static bool probe_is_timer(const struct probe_info *pi)
+{
+	const char *name = pi->target && pi->target->ops ? pi->target->ops->name : "";
+
+	return strcmp(name, "interval") == 0 || strcmp(name, "profile") == 0;
+}
+
 static void probe_fn(struct cg *g, struct ast_node *p)
 {
 	const struct probe_info *pi = p->probe.info;
@@ -608,8 +616,10 @@ static void probe_fn(struct cg *g, struct ast_node *p)
 		if (g->scratch_off > g->scratch_max)
 			g->scratch_max = g->scratch_off;
 	}
-	if (g->has_exit && !pi->is_begin && !pi->is_end) {
-		/* after exit() no probe runs its body again */
+	if (g->has_exit && probe_is_timer(pi)) {
+		/* after exit() no timer probe body runs again: the next tick may
+		 * come before the runtime has detached (an event probe's burst is
+		 * counted, as bpftrace does: exit() is asynchronous) */
 		LLVMValueRef key = cg_alloca(g, g->i32, "skey"), args[2], v;
 		LLVMBasicBlockRef chk = cg_block(g, "exit_chk"), go = cg_block(g, "not_exited"),
 				  stop = cg_block(g, "exited");

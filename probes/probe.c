@@ -124,6 +124,23 @@ static bool class_match(const char *p, const char *end, char c)
 	return hit != neg;
 }
 
+/* A link fd is stored as (fd << 1) | 1: pointers to struct bpf_link are
+ * aligned, so the low bit tells the two apart. */
+void *probe_link_fd(int fd)
+{
+	return (void *)(((uintptr_t)(unsigned)fd << 1) | 1);
+}
+
+void probe_link_destroy(void *link)
+{
+	uintptr_t v = (uintptr_t)link;
+
+	if (v & 1)
+		close((int)(v >> 1));
+	else
+		bpf_link__destroy(link);
+}
+
 bool probe_glob_match(const char *pat, const char *s)
 {
 	const char *star_p = NULL, *star_s = NULL;
@@ -479,7 +496,7 @@ int probe_perf_attach_all(struct bpf_program *prog, uint32_t type, uint64_t conf
 	free(cpus);
 	if (err) {
 		while (links->n > first)
-			bpf_link__destroy(links->v[--links->n]);
+			probe_link_destroy(links->v[--links->n]);
 	}
 	return err;
 }

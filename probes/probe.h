@@ -76,7 +76,8 @@ struct probe_target {
 	                       * the record type, computed once for all targets) */
 	/* kprobe_multi: one program attached to all these functions (target
 	 * and func are then the pattern as written; `func` is read at run
-	 * time). 0 = a single function. */
+	 * time); uprobe_multi: the functions of one file (`func` and `args`
+	 * then make sema ask for single targets). 0 = a single function. */
 	const char *const *syms;
 	uint32_t n_syms;
 };
@@ -135,7 +136,21 @@ struct probe_ops {
 	 * ("syscalls:sys_enter_openat"), allocated in @a; NULL if none is close. */
 	const char *(*suggest)(const struct probe_env *env, const struct ast_node *ap,
 			       struct arena *a);
+	/* Optional: settings the program of @t needs before the object is
+	 * loaded (an expected attach type libbpf cannot infer from the section). */
+	void (*prepare)(struct bpf_program *prog, const struct probe_target *t);
 };
+
+/* The entries attach pushes to its @links: a struct bpf_link *, or a link
+ * fd libbpf cannot create (wrapped by probe_link_fd()). probe_link_destroy()
+ * detaches either. */
+void *probe_link_fd(int fd);
+void probe_link_destroy(void *link);
+
+/* True if this kernel attaches uprobe_multi links (checked once, by
+ * attaching one to a function of this process): a uprobe wildcard is then
+ * one program and one link per file. */
+bool probe_uprobe_has_multi(void);
 
 /* uaddr("name") for a uprobe/uretprobe/usdt target: the symbol's ELF address
  * and size in the target's binary; *is_biased when the file is not ET_EXEC

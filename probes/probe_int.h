@@ -179,6 +179,8 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 const char *probe_uprobe_section(const struct probe_target *t, struct arena *a);
 int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links);
+/* A uprobe_multi target (n_syms > 0) loads as BPF_TRACE_UPROBE_MULTI. */
+void probe_uprobe_prepare(struct bpf_program *prog, const struct probe_target *t);
 /* PCTX_PT_REGS, argN up to 6, `args` from DWARF when expand found it. */
 int probe_uprobe_context(const struct probe_env *env, const struct probe_target *t,
 			 struct probe_ctx *out, struct arena *a, struct diag *d);

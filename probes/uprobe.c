@@ -23,8 +23,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "probes/libpath.h"
@@ -37,6 +42,9 @@
 struct uprobe_priv {
 	const char *attach_path; /* file the offset is in */
 	const struct type *args; /* DWARF parameter record, or NULL */
+	/* uprobe_multi (probe_target.n_syms > 0): the file offset of each
+	 * function in probe_target.syms, all in attach_path */
+	const uint64_t *offsets;
 };
 
 /* At most this many functions of one file get a DWARF `args` record (each
@@ -475,6 +483,34 @@ static int up_expand_cpp(const struct probe_ops *ops, const struct probe_env *en
 	return err;
 }
 
+/* Replaces the single-function targets out[first..] (all in one file) by
+ * one uprobe_multi target: one program, one link, every function. */
+static void up_make_multi(const struct probe_ops *ops, const struct probe_env *env,
+			  struct ptrvec *out, size_t first, const char *glob, struct arena *a)
+{
+	const struct probe_target *t0 = out->v[first];
+	const struct uprobe_priv *pv0 = t0->priv;
+	uint32_t n = (uint32_t)(out->n - first);
+	const char **syms = arena_alloc(a, n * sizeof(*syms));
+	uint64_t *offs = arena_alloc(a, n * sizeof(*offs));
+	struct probe_target *m;
+	struct uprobe_priv *pv;
+
+	for (uint32_t k = 0; k < n; k++) {
+		const struct probe_target *t = out->v[first + k];
+
+		syms[k] = t->func;
+		offs[k] = t->offset;
+	}
+	m = up_new(ops, env, a, t0->path, pv0->attach_path, glob, glob, 0);
+	pv = (struct uprobe_priv *)m->priv;
+	pv->offsets = offs;
+	m->syms = syms;
+	m->n_syms = n;
+	out->v[first] = m;
+	out->n = first + 1;
+}
+
 int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -578,7 +614,10 @@ int probe_uprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 				ptrvec_push(out, up_new(ops, env, a, v->path, v->attach_path,
 							v->func, v->func, v->offset));
 		}
-		up_dwarf_args(env, u->path, out, first, a);
+		if (out->n - first > 1 && !env->no_multi && probe_uprobe_has_multi())
+			up_make_multi(ops, env, out, first, func, a);
+		else
+			up_dwarf_args(env, u->path, out, first, a);
 		i = j;
 	}
 	ptrvec_fini(&ut);
@@ -623,10 +662,113 @@ int probe_uprobe_attach_at(struct bpf_program *prog, const struct probe_target *
 	return 0;
 }
 
+/* The kernel's BPF_LINK_CREATE attributes for uprobe_multi (Linux 6.6),
+ * which libbpf 1.1 does not know. */
+struct up_multi_attr {
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	uint64_t path, offsets, ref_ctr_offsets, cookies;
+	uint32_t cnt, mflags, pid;
+};
+#define UP_ATTACH_UPROBE_MULTI 48 /* BPF_TRACE_UPROBE_MULTI */
+#define UP_MULTI_RETURN 1u        /* BPF_F_UPROBE_MULTI_RETURN */
+
+static int up_multi_link(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt,
+			 bool is_ret, pid_t pid)
+{
+	union {
+		struct up_multi_attr a;
+		char pad[128];
+	} u;
+	int fd;
+
+	memset(&u, 0, sizeof(u));
+	u.a.prog_fd = (uint32_t)prog_fd;
+	u.a.attach_type = UP_ATTACH_UPROBE_MULTI;
+	u.a.path = (uint64_t)(uintptr_t)path;
+	u.a.offsets = (uint64_t)(uintptr_t)offsets;
+	u.a.cnt = cnt;
+	u.a.mflags = is_ret ? UP_MULTI_RETURN : 0;
+	u.a.pid = pid > 0 ? (uint32_t)pid : 0;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &u, sizeof(u));
+	return fd < 0 ? -errno : fd;
+}
+
+/* A function of this file, for the uprobe_multi probe below. */
+__attribute__((noinline)) static int up_probe_site(int x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x + 1;
+}
+
+bool probe_uprobe_has_multi(void)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	static int cached = -1;
+	LIBBPF_OPTS(bpf_prog_load_opts, po);
+	uintptr_t site = (uintptr_t)&up_probe_site;
+	char line[512], path[PATH_MAX] = "";
+	uint64_t off = 0;
+	bool found = false;
+	FILE *f;
+	int fd, lfd;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	/* the file offset of a function of ours, from where it is mapped */
+	f = fopen("/proc/self/maps", "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi, pgoff;
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &lo, &hi, &pgoff, &pos) >= 3 &&
+		    pos && site >= lo && site < hi && line[pos] == '/') {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(path, sizeof(path), "%s", line + pos);
+			off = site - lo + pgoff;
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!found)
+		return false;
+	po.expected_attach_type = UP_ATTACH_UPROBE_MULTI;
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_upm_probe", "GPL", prog, 2, &po);
+	if (fd < 0)
+		return false;
+	lfd = up_multi_link(fd, path, &off, 1, false, getpid());
+	if (lfd >= 0) {
+		cached = 1;
+		close(lfd);
+	}
+	close(fd);
+	return cached;
+}
+
+void probe_uprobe_prepare(struct bpf_program *prog, const struct probe_target *t)
+{
+	if (t->n_syms)
+		bpf_program__set_expected_attach_type(prog, UP_ATTACH_UPROBE_MULTI);
+}
+
 int probe_uprobe_attach(struct bpf_program *prog, const struct probe_target *t,
 			struct ptrvec *links)
 {
 	const struct uprobe_priv *pv = t->priv;
+
+	if (t->n_syms && pv && pv->offsets) {
+		int fd = up_multi_link(bpf_program__fd(prog), pv->attach_path, pv->offsets,
+				       t->n_syms, t->is_ret, t->pid);
+
+		if (fd < 0)
+			return fd;
+		ptrvec_push(links, probe_link_fd(fd));
+		return 0;
+	}
 
 	return probe_uprobe_attach_at(prog, t, pv ? pv->attach_path : t->path, t->offset, 0, 0,
 				      links);
@@ -787,6 +929,7 @@ const struct probe_ops uprobe_probe = {
 	.section = probe_uprobe_section,
 	.context = probe_uprobe_context,
 	.attach = probe_uprobe_attach,
+	.prepare = probe_uprobe_prepare,
 	.list = uprobe_list,
 	.available = probe_uprobe_available,
 	.suggest = probe_uprobe_suggest,

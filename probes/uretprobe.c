@@ -23,6 +23,7 @@ const struct probe_ops uretprobe_probe = {
 	.section = probe_uprobe_section,
 	.context = probe_uprobe_context,
 	.attach = probe_uprobe_attach,
+	.prepare = probe_uprobe_prepare,
 	.list = uretprobe_list,
 	.available = probe_uprobe_available,
 	.suggest = probe_uprobe_suggest,

@@ -352,6 +352,14 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 		if (rt->skip[i] && (prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name)))
 			bpf_program__set_autoload(prog, false);
 	}
+	for (i = 0; i < rt->res->probes.n; i++) {
+		const struct probe_info *pi = rt->res->probes.v[i];
+		const struct probe_target *t = pi->target;
+
+		if (!rt->skip[i] && t && t->ops && t->ops->prepare &&
+		    (prog = bpf_object__find_program_by_name(rt->obj, pi->prog_name)))
+			t->ops->prepare(prog, t);
+	}
 	bpf_object__for_each_program(prog, rt->obj)
 		n_progs++;
 	/* One log buffer per program, so the one that failed is known (libbpf
@@ -499,7 +507,7 @@ static void rt_detach_all(struct rt *rt)
 {
 	/* reverse order of attachment */
 	for (size_t i = rt->links.n; i-- > 0;)
-		bpf_link__destroy(rt->links.v[i]);
+		probe_link_destroy(rt->links.v[i]);
 	rt->links.n = 0;
 }
 
@@ -551,7 +559,7 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 		return 1;
 	/* a partial attach of this probe is undone */
 	while (rt->links.n > before)
-		bpf_link__destroy(rt->links.v[--rt->links.n]);
+		probe_link_destroy(rt->links.v[--rt->links.n]);
 	fflush(rt->out);
 	if (err == -EPERM || err == -EACCES)
 		report_missing_caps();

@@ -97,6 +97,17 @@ static bool ap_may_be_multi(const struct ast_node *ap)
 	       !strchr(ap->attach.parts[0], '+');
 }
 
+/* True if a uprobe/uretprobe attach point may become uprobe_multi targets:
+ * a function wildcard. */
+static bool ap_may_be_umulti(const struct ast_node *ap)
+{
+	const struct probe_ops *ops = probe_lookup(ap->attach.provider);
+
+	return ops && (strcmp(ops->name, "uprobe") == 0 || strcmp(ops->name, "uretprobe") == 0) &&
+	       ap->attach.n_parts >= 1 &&
+	       probe_has_wildcard(ap->attach.parts[ap->attach.n_parts - 1]);
+}
+
 bool sema_probe_needs_single(const struct ast_node *probe)
 {
 	unsigned n_aps = 0, n_multi = 0;
@@ -106,6 +117,12 @@ bool sema_probe_needs_single(const struct ast_node *probe)
 	for (const struct ast_node *ap = probe->probe.attach; ap; ap = ap->next) {
 		n_aps++;
 		n_multi += ap_may_be_multi(ap);
+		/* a uprobe_multi program knows neither its function's name nor
+		 * its DWARF arguments */
+		if (ap_may_be_umulti(ap) &&
+		    (uses_builtin(probe->probe.pred, "func") || uses_builtin(probe->probe.body, "func") ||
+		     uses_builtin(probe->probe.pred, "args") || uses_builtin(probe->probe.body, "args")))
+			return true;
 	}
 	/* `func` is a ksym in a kprobe_multi program and a string elsewhere:
 	 * one probe must not mix them */

@@ -113,10 +113,27 @@ static void test_uprobe(const struct probe_env *env, const char *pie)
 	}
 	ok(tgt(0) && off && tgt(0)->offset == off, "attach offset is the function's file offset");
 
-	is_int(expand(env, "u:%s:uprobe_func*", pie), 0, "wildcard expands");
-	is_int((long long)targets.n, 2, "two functions");
-	is_str(tgt(0) ? tgt(0)->func : NULL, "uprobe_func1", "sorted 1");
-	is_str(tgt(1) ? tgt(1)->func : NULL, "uprobe_func2", "sorted 2");
+	{
+		/* one target a function (`probe` used, or no uprobe_multi) */
+		struct probe_env single = *env;
+
+		single.no_multi = true;
+		is_int(expand(&single, "u:%s:uprobe_func*", pie), 0, "wildcard expands");
+		is_int((long long)targets.n, 2, "two functions");
+		is_str(tgt(0) ? tgt(0)->func : NULL, "uprobe_func1", "sorted 1");
+		is_str(tgt(1) ? tgt(1)->func : NULL, "uprobe_func2", "sorted 2");
+		ok(tgt(0) && tgt(0)->n_syms == 0, "single targets");
+	}
+	is_int(expand(env, "u:%s:uprobe_func*", pie), 0, "wildcard expands (multi allowed)");
+	if (probe_uprobe_has_multi()) {
+		is_int((long long)targets.n, 1, "uprobe_multi: one target");
+		ok(tgt(0) && tgt(0)->n_syms == 2 && !strcmp(tgt(0)->syms[0], "uprobe_func1") &&
+			   !strcmp(tgt(0)->syms[1], "uprobe_func2"),
+		   "uprobe_multi: both functions, sorted");
+		is_str(tgt(0) ? tgt(0)->func : NULL, "uprobe_func*", "uprobe_multi: func is the glob");
+	} else {
+		is_int((long long)targets.n, 2, "no uprobe_multi here: two targets");
+	}
 
 	is_int(expand(env, "uprobe:%s:uprobe_func2", pie), 0, "uprobe_func2");
 	ok(tgt(0) && tgt(0)->ops->context(env, tgt(0), &pc, &cx.arena, &dg) == 0 &&
