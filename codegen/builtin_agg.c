@@ -6,6 +6,7 @@
  * count/sum s64; min/max {s64 value; u64 is_set}; avg/stats {s64 total; u64
  * count}; hist/lhist: key = user key + u64 bucket, value u64 count. Reading a
  * per-CPU value from BPF sums every CPU with bpf_map_lookup_percpu_elem. */
+#include <errno.h>
 #include <string.h>
 
 #include "codegen/cg_int.h"
@@ -133,11 +134,28 @@ LLVMValueRef cg_map_lookup(struct cg *g, const struct map_info *mi, LLVMValueRef
 	return cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
 }
 
+/* A failed update of a full map (-E2BIG; -ENOMEM when the kernel cannot
+ * allocate the element) adds 1 to the map's slot of RT_MAP_FULL_MAP, which the
+ * runtime reports by map name. A success costs one branch. */
 static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key, LLVMValueRef val)
 {
-	LLVMValueRef args[4] = { g->maps[mi->id], key, val, cg_i64(g, 0) };
+	LLVMValueRef args[4] = { g->maps[mi->id], key, val, cg_i64(g, 0) }, r, full;
+	LLVMBasicBlockRef fail, count, done;
 
-	g->last_update = cg_helper(g, BH_map_update_elem, g->i64, args, 4);
+	r = g->last_update = cg_helper(g, BH_map_update_elem, g->i64, args, 4);
+	if (mi->kind != MAPK_HASH && mi->kind != MAPK_PERCPU_HASH)
+		return; /* arrays have every element; LRU hashes evict */
+	fail = cg_block(g, "update_fail");
+	count = cg_block(g, "map_full");
+	done = cg_block(g, "update_done");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), fail, done);
+	LLVMPositionBuilderAtEnd(g->b, fail);
+	full = LLVMBuildOr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r, cg_i64(g, (uint64_t)-E2BIG), ""),
+			   LLVMBuildICmp(g->b, LLVMIntEQ, r, cg_i64(g, (uint64_t)-ENOMEM), ""), "");
+	LLVMBuildCondBr(g->b, full, count, done);
+	LLVMPositionBuilderAtEnd(g->b, count);
+	cg_counter_inc(g, g->map_full, mi->id, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 /* Sums (or min/max/avg-combines) the per-CPU values of @key. */

@@ -18,29 +18,12 @@ static LLVMValueRef event_buf(struct cg *g, const struct action *a)
 void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
 {
 	LLVMValueRef args[4] = { g->events, p, size, cg_i64(g, 0) };
-	LLVMValueRef r = cg_helper(g, BH_ringbuf_output, g->i64, args, 4), v, margs[2];
-	LLVMBasicBlockRef lost = cg_block(g, "event_lost"), inc = cg_block(g, "lost_inc"),
-			  done = cg_block(g, "event_done");
+	LLVMValueRef r = cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
+	LLVMBasicBlockRef lost = cg_block(g, "event_lost"), done = cg_block(g, "event_done");
 
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), lost, done);
 	LLVMPositionBuilderAtEnd(g->b, lost);
-	/* One stack slot per function serves every send; a slot in the scratch
-	 * area is a GEP at this point, which later sends' blocks need not be
-	 * dominated by, so it is made anew each time. */
-	if (g->lost_key_fn != g->fn) {
-		g->lost_key = cg_tmp(g, 8, "lost_key");
-		g->lost_key_fn = LLVMIsAAllocaInst(g->lost_key) ? g->fn : NULL;
-	}
-	LLVMBuildStore(g->b, cg_i32(g, 0), g->lost_key);
-	margs[0] = g->lost;
-	margs[1] = g->lost_key;
-	v = cg_helper(g, BH_map_lookup_elem, g->ptr, margs, 2);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, v, ""), inc, done);
-	LLVMPositionBuilderAtEnd(g->b, inc);
-	/* per-CPU value: no other writer, a plain add is enough */
-	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, v, ""), cg_i64(g, 1), ""),
-		       v);
-	LLVMBuildBr(g->b, done);
+	cg_counter_inc(g, g->lost, 0, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 

@@ -70,7 +70,9 @@ struct cg {
 	LLVMValueRef *maps;  /* by map_info.id */
 	LLVMValueRef events, scratch, stacks, stacks_bid, state; /* state[0]: exit() was called */
 	LLVMValueRef lost;            /* RT_LOST_MAP: events that did not fit (per-CPU u64) */
-	LLVMValueRef lost_key, lost_key_fn; /* its key 0 on the stack of function lost_key_fn */
+	LLVMValueRef map_full;        /* RT_MAP_FULL_MAP: failed updates by map id (per-CPU u64) */
+	LLVMValueRef count_key, count_key_fn; /* key slot of the two above, on the stack of
+					       * function count_key_fn (see cg_counter_inc) */
 	bool has_exit;
 	LLVMValueRef last_update;     /* result of the latest map update */
 	uint32_t scratch_max;
@@ -124,6 +126,11 @@ void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef cg_gep(struct cg *g, LLVMValueRef p, uint64_t off);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
 void cg_error(struct cg *g, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds 1 to slot @slot of @map (a per-CPU u64 array: lost events, failed
+ * map updates), then branches to @done; the current block ends. Meant for
+ * the failure path of a helper: it costs a look-up, the success path
+ * nothing. */
+void cg_counter_inc(struct cg *g, LLVMValueRef map, uint32_t slot, LLVMBasicBlockRef done);
 /* Return from the probe function (0). */
 void cg_return(struct cg *g);
 bool cg_terminated(struct cg *g);

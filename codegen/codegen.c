@@ -202,6 +202,30 @@ bool cg_terminated(struct cg *g)
 	return LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)) != NULL;
 }
 
+void cg_counter_inc(struct cg *g, LLVMValueRef map, uint32_t slot, LLVMBasicBlockRef done)
+{
+	LLVMBasicBlockRef inc = cg_block(g, "counter_inc");
+	LLVMValueRef args[2], v;
+
+	/* One stack slot per function serves every counter; a slot in the
+	 * scratch area is a GEP at this point, which later failure blocks need
+	 * not be dominated by, so it is made anew each time. */
+	if (g->count_key_fn != g->fn) {
+		g->count_key = cg_tmp(g, 8, "counter_key");
+		g->count_key_fn = LLVMIsAAllocaInst(g->count_key) ? g->fn : NULL;
+	}
+	LLVMBuildStore(g->b, cg_i32(g, slot), g->count_key);
+	args[0] = map;
+	args[1] = g->count_key;
+	v = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, v, ""), inc, done);
+	LLVMPositionBuilderAtEnd(g->b, inc);
+	/* per-CPU value: no other writer, a plain add is enough */
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i64, v, ""), cg_i64(g, 1), ""),
+		       v);
+	LLVMBuildBr(g->b, done);
+}
+
 void cg_return(struct cg *g)
 {
 	LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(g->fn));
@@ -340,6 +364,7 @@ static void maps_create(struct cg *g)
 	}
 	g->events = map_global(g, RT_EVENTS_MAP);
 	g->lost = map_global(g, RT_LOST_MAP);
+	g->map_full = map_global(g, RT_MAP_FULL_MAP);
 	g->scratch = map_global(g, "scratch");
 	g->stacks = map_global(g, "stacks");
 	g->state = map_global(g, "state");
@@ -385,6 +410,11 @@ static void maps_finish(struct cg *g)
 		map_btf(g, g->lost, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
 	else
 		LLVMDeleteGlobal(g->lost);
+	if (module_uses(g->map_full))
+		map_btf(g, g->map_full, RT_MAP_FULL_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
+			res->maps.n ? (uint32_t)res->maps.n : 1, 4, 8);
+	else
+		LLVMDeleteGlobal(g->map_full);
 	if (module_uses(g->state))
 		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
 	else

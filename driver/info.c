@@ -7,7 +7,6 @@
  * through each type's optional available() check. */
 #include <dirent.h>
 #include <errno.h>
-#include <linux/capability.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,32 +22,13 @@
 #include "driver/driver_config.h"
 #include "driver/info.h"
 #include "probes/probe.h"
+#include "runtime/rt.h"
 #include "scry_version.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 
 bool scry_has_bpf_privileges(void)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-		.pid = 0,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	uint64_t eff;
-
-	/* capabilities, not the uid: root may run with some dropped (capsh --drop) */
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return false;
-	eff = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
-	if (eff & (1ull << CAP_SYS_ADMIN))
-		return true;
-	return (eff & (1ull << CAP_BPF)) && (eff & (1ull << CAP_PERFMON));
+	return rt_check_privileges(NULL, NULL);
 }
 
 bool scry_lockdown_confidential(void)

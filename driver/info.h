@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* True when this process may load and attach BPF programs: euid 0, or the
- * effective capabilities CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). */
+/* True when this process may load and attach BPF programs (see
+ * rt_check_privileges). */
 bool scry_has_bpf_privileges(void);
 
 /* True when kernel lockdown is in 'confidentiality' mode, which blocks the

@@ -20,6 +20,7 @@
 #include "driver/pipeline.h"
 #include "parser/parser.h"
 #include "probes/probe.h"
+#include "runtime/rt.h"
 #include "util/util.h"
 
 /* The first flag in @o that the parser accepts but no stage implements yet,
@@ -152,10 +153,8 @@ static int run(struct scry_opts *o)
 			goto out;
 		}
 	}
-	if (needs_bpf(o) && !scry_has_bpf_privileges()) {
-		fprintf(stderr, "ERROR: scry needs root or CAP_BPF+CAP_PERFMON to load programs\n");
+	if (needs_bpf(o) && !rt_check_privileges(stderr, o->prog_name ? o->prog_name : "scry"))
 		goto out;
-	}
 	if (needs_bpf(o) && scry_lockdown_confidential()) {
 		fprintf(stderr, "ERROR: kernel lockdown is in 'confidentiality' mode, which blocks "
 				"the BPF features tracing needs; it cannot run here\n");

@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -141,36 +140,6 @@ static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
 
 /* ---- load errors ---- */
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
-/* After an EPERM/EACCES from the kernel: names the capabilities the effective
- * set lacks (CAP_BPF to load, CAP_PERFMON for perf events and tracing helpers;
- * CAP_SYS_ADMIN stands for both on older kernels). */
-static void report_missing_caps(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	uint64_t eff;
-
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return;
-	eff = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
-	if (eff & (1ull << CAP_SYS_ADMIN))
-		return;
-	if (!(eff & (1ull << CAP_BPF)))
-		fputs("ERROR: missing capability CAP_BPF (needed to load BPF programs and maps)\n",
-		      stderr);
-	if (!(eff & (1ull << CAP_PERFMON)))
-		fputs("ERROR: missing capability CAP_PERFMON (needed for tracing programs and "
-		      "perf events)\n", stderr);
-}
-
 static const char *probe_display_name(const struct probe_info *pi)
 {
 	if (pi && pi->target && pi->target->full)
@@ -187,8 +156,8 @@ static void report_load_error(const struct rt *rt, const struct probe_info *pi, 
 	bool located = false;
 
 	fflush(rt->out);
-	if (err == -EPERM || err == -EACCES)
-		report_missing_caps();
+	if (err == -EPERM || err == -EACCES || (log && strstr(log, "bpf_probe_write_user")))
+		rt_report_missing_caps(log, NULL);
 	if ((!log || !*log) && rt_libbpf_err[0]) {
 		const char *q = strstr(rt_libbpf_err, "map '"), *user = NULL, *rest = NULL;
 
@@ -562,7 +531,8 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 		probe_link_destroy(rt->links.v[--rt->links.n]);
 	fflush(rt->out);
 	if (err == -EPERM || err == -EACCES)
-		report_missing_caps();
+		rt_report_missing_caps(NULL, pi->target && pi->target->ops ? pi->target->ops->name
+									   : NULL);
 	if (missing == 0) {
 		fprintf(stderr, "ERROR: attach %s: %s\n", probe_display_name(pi), strerror(-err));
 		fprintf(stderr, "ERROR: Unable to attach probe: %s. If this is expected, set the "
@@ -704,6 +674,7 @@ static void rt_poll(struct rt *rt, bool drain)
 			wait_ms = 0;
 		}
 		rt_poll_lost(rt);
+		rt_map_full_poll(rt, false);
 		if (rt->rb) {
 			rt->n_batch = 0;
 			rt->batch_max = RT_POLL_BATCH;
@@ -765,6 +736,7 @@ static void rt_fini(struct rt *rt)
 {
 	rt_detach_all(rt);
 	rt_metrics_close(rt);
+	rt_map_full_fini(rt);
 	ptrvec_fini(&rt->links);
 	ring_buffer__free(rt->rb);
 	rt->rb = NULL;
@@ -855,6 +827,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 			rt.maps[i] = bpf_object__find_map_by_name(rt.obj, m->bpf_name);
 	}
 	rt.lost = bpf_object__find_map_by_name(rt.obj, RT_LOST_MAP);
+	rt_map_full_init(&rt);
 	rt.state = bpf_object__find_map_by_name(rt.obj, "state");
 	if (rt.state && (bpf_map__value_size(rt.state) != 8 || bpf_map__key_size(rt.state) != 4))
 		rt.state = NULL;
@@ -939,6 +912,14 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 		fflush(stdout);
 	}
 
+	/* Attached: what is left needs only the fds held (runtime/caps.c). */
+	err = rt_caps_drop(&rt);
+	if (err) {
+		fflush(rt.out);
+		fprintf(stderr, "WARNING: could not drop capabilities after attach: %s\n",
+			strerror(-err));
+	}
+
 	/* Only begin/end probes: the program ends once begin's events are out. */
 	rt_poll(&rt, n_self == 0 && !rt.metrics && (!has_attachable || n_attached == 0));
 
@@ -963,6 +944,7 @@ shutdown:
 		fprintf(stderr, "WARNING: Total lost event count: %llu\n",
 			(unsigned long long)rt.n_lost);
 	}
+	rt_map_full_poll(&rt, true);
 	/* bpftrace's text output ends the trace with two newlines, maps follow */
 	if (!err && !o->json)
 		rt_emit(&rt, "\n\n", 2);

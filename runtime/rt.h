@@ -61,6 +61,17 @@ struct rt_opts {
  * down kills the process (default action). */
 int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct resources *res);
 
+/* ---- privileges (caps.c) ---- */
+
+/* The check before anything is loaded: true when the effective capabilities
+ * allow loading and attaching (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN for
+ * both; CAP_DAC_READ_SEARCH too when not euid 0, to read tracefs). Otherwise
+ * prints to @err (when not NULL) one error for each missing capability,
+ * naming it and what it is for, and returns false. @prog_name is how the user
+ * called the tool ("scry", "bpftrace"). Probe types that need more
+ * (uprobes: CAP_SYS_ADMIN) are named when their attach fails. */
+bool rt_check_privileges(FILE *err, const char *prog_name);
+
 /* ---- verifier log (after a failed load) ---- */
 
 /* Appends to @reason the verifier's reason (the last line that is not a

@@ -36,6 +36,10 @@ struct rt {
 	struct bpf_map *lost;         /* RT_LOST_MAP, or NULL */
 	struct bpf_map *state;        /* codegen's "state" array: [0] != 0 once exit() ran */
 	uint64_t n_lost;              /* losses reported so far */
+	struct bpf_map *map_full;     /* RT_MAP_FULL_MAP, or NULL (map_full.c) */
+	uint64_t *n_full;             /* by map index: failed updates reported so far */
+	bool caps_dropped;            /* rt_caps_drop() ran (caps.c) */
+	double full_polled;           /* -v: when map_full was last read (monotonic s) */
 	unsigned fail_attach;         /* SCRY_TEST_FAIL_ATTACH: fail this attach (1-based) */
 	unsigned n_attach_tries;
 	unsigned n_batch, batch_max;  /* events handled in this poll; 0 = no limit */
@@ -85,6 +89,22 @@ void rt_maps_print_all(struct rt *rt);
 typedef void rt_map_visit_fn(void *arg, const struct map_info *m, const struct out_entry *e,
 			     size_t n);
 int rt_map_visit(struct rt *rt, const struct map_info *m, rt_map_visit_fn *fn, void *arg);
+
+/* caps.c: after an EPERM/EACCES (or a verifier @log, may be NULL, rejecting
+ * bpf_probe_write_user; or the attach of a probe of type @probe_type, may be
+ * NULL): names on stderr the capabilities the effective set lacks. */
+void rt_report_missing_caps(const char *log, const char *probe_type);
+/* After attach: drops every capability the rest of the run does not need
+ * (none when the program uses system(), or SCRY_KEEP_CAPS is set). 0 or
+ * -errno. */
+int rt_caps_drop(struct rt *rt);
+
+/* map_full.c: failed updates of full maps (RT_MAP_FULL_MAP). init: finds the
+ * map after load; poll: with -v, prints the maps whose count grew (at most
+ * once a second); @at_exit: names every map with failures, with a hint. */
+void rt_map_full_init(struct rt *rt);
+void rt_map_full_poll(struct rt *rt, bool at_exit);
+void rt_map_full_fini(struct rt *rt);
 
 /* metrics_rt.c: --metrics. open: binds (error printed, -errno); serve: waits
  * up to @timeout_ms for events or scrapes and answers the scrapes. */

@@ -5,12 +5,14 @@ leaves nothing behind.
     teardown.py --scry SCRY --progs BUILD/tests
 
 For each exit path (SIGINT once and twice, SIGTERM, SIGHUP, SIGKILL, exit(),
-the -c child exiting, an attach failure halfway through a probe list, a
-verifier rejection of the 3rd of 5 programs, a full disk on -o) it checks:
+the -c child exiting, an attach failure halfway through a probe list and
+through a wildcard, a verifier rejection of the 3rd of 5 programs, a full
+disk on -o) it checks:
   - no BPF program, map or link created during the run is still there, unless a
     live process holds it (other tracers may run at the same time: an object
     held through some process's fd, /proc/*/fdinfo, is not ours);
-  - no uprobe event naming the traced binary is left in uprobe_events;
+  - no line was added to tracefs's kprobe_events, uprobe_events or
+    dynamic_events (legacy probe events libbpf creates and must remove);
   - the -c child (a `sleep` with a unique argument) does not outlive scry;
   - the exit status and the messages the path should print.
 """
@@ -72,6 +74,19 @@ def uprobe_events(path):
             return [l for l in f if path in l]
     except OSError:
         return []
+
+
+def tracefs_events():
+    """The lines of every *_events file of tracefs that lists dynamic probe
+    events (kprobe_events, uprobe_events, dynamic_events)."""
+    lines = set()
+    for name in ("kprobe_events", "uprobe_events", "dynamic_events"):
+        try:
+            with open(os.path.join(TRACEFS, name)) as f:
+                lines.update("%s: %s" % (name, l.strip()) for l in f if l.strip())
+        except OSError:
+            pass
+    return lines
 
 
 def leftovers(before):
@@ -171,6 +186,7 @@ class T:
         """Runs scry on @prog; @action(run) ends it (after the marker when
         @marker). Then checks status, output, leftovers and the child."""
         before = snapshot()
+        events_before = tracefs_events()
         tag = None
         argv = [self.scry] + list(extra)
         if child:
@@ -204,6 +220,9 @@ class T:
             errs.append("left behind: " + ", ".join(left[:8]))
         if uprobe_bin and uprobe_events(uprobe_bin):
             errs.append("uprobe_events left: %s" % uprobe_events(uprobe_bin)[:2])
+        new_events = sorted(tracefs_events() - events_before)
+        if new_events:
+            errs.append("tracefs events left: %s" % new_events[:2])
         if tag:
             time.sleep(0.2)
             pids = alive("^sleep " + tag.split()[1] + "$")
@@ -217,6 +236,66 @@ class T:
         self.report(name, errs, out)
 
 
+def semaphore_addr(pid, binary, symbol):
+    """Address of @symbol (a data symbol of the PIE @binary) in process @pid."""
+    out = subprocess.run(["nm", binary], capture_output=True, text=True).stdout
+    m = re.search(r"^([0-9a-f]+) \w %s$" % re.escape(symbol), out, re.M)
+    if not m:
+        return None
+    real = os.path.realpath(binary)
+    with open("/proc/%d/maps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6 and parts[5] == real and int(parts[2], 16) == 0:
+                return int(parts[0].split("-")[0], 16) + int(m.group(1), 16)
+    return None
+
+
+def read_u16(pid, addr):
+    with open("/proc/%d/mem" % pid, "rb") as f:
+        f.seek(addr)
+        return int.from_bytes(f.read(2), "little")
+
+
+def semaphore_case(t, sig):
+    """A USDT probe with a semaphore: set while attached, back to 0 once scry
+    has ended (by @sig), the traced process still running."""
+    name = "USDT semaphore back to 0 after %s" % signal.Signals(sig).name
+    binary = os.path.join(t.progs, "uprog_pie")
+    if not os.path.exists(binary):
+        t.report(name + " # SKIP needs uprog_pie", [])
+        return
+    target = subprocess.Popen([binary, "200"], stdout=subprocess.DEVNULL)
+    errs = []
+    try:
+        time.sleep(0.2)
+        addr = semaphore_addr(target.pid, binary, "uprog_with_sema_semaphore")
+        if addr is None:
+            errs.append("semaphore not found")
+        else:
+            r = Run([t.scry, "-p", str(target.pid), "-e",
+                     "usdt:%s:uprog:with_sema { @n = count(); }" % binary])
+            if not r.wait_marker():
+                errs.append("no attach marker")
+            during = read_u16(target.pid, addr)
+            time.sleep(0.3)
+            r.signal(sig)
+            if r.wait(30) is None:
+                errs.append("did not end (killed)")
+            time.sleep(0.2)
+            after = read_u16(target.pid, addr)
+            if during == 0:
+                errs.append("semaphore not set while attached")
+            if after != 0:
+                errs.append("semaphore still %d after exit" % after)
+            if target.poll() is not None:
+                errs.append("traced process ended early")
+    finally:
+        target.kill()
+        target.wait()
+    t.report(name, errs)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scry", required=True)
@@ -226,7 +305,7 @@ def main():
         print("1..0 # SKIP needs root and /sys/kernel/btf/vmlinux")
         return 0
     t = T(a)
-    print("1..14")
+    print("1..17")
     target = os.path.join(t.progs, "openloop") if t.progs else "/bin/true"
     base = ("tracepoint:syscalls:sys_enter_openat { @o = count(); } "
             "interval:ms:100 { @i = count(); } "
@@ -278,6 +357,11 @@ def main():
            lambda r: None, want_rc=1, marker=False, env={"SCRY_TEST_FAIL_ATTACH": "3"},
            expect=[r"Unable to attach probe: tracepoint:syscalls:sys_enter_read"],
            child="sleep 7777")
+    t.case("attach failure halfway through a wildcard: all undone",
+           "tracepoint:syscalls:sys_enter_* { @[probe] = count(); }", lambda r: None, want_rc=1,
+           marker=False, env={"SCRY_TEST_FAIL_ATTACH": "100"},
+           expect=[r"Unable to attach probe: tracepoint:syscalls:sys_enter_"],
+           expect_none=[r"^Attached"], child="sleep 7779")
     t.case("attach failure with missing_probes=warn: the rest run",
            "config = { missing_probes = \"warn\" } " + tps + " { @ = count(); } "
            "interval:ms:300 { exit(); }", lambda r: None, want_rc=0,
@@ -293,15 +377,19 @@ def main():
     t.case("-o /dev/full: the write error is reported, the run stops",
            "interval:ms:50 { printf(\"x\\n\"); } interval:s:20 { exit(); }", lambda r: None,
            want_rc=1, extra=["-o", "/dev/full"], expect=[r"failed to write output"], quick=10)
-    # accounting: a flood into a one-page ring buffer; every event that fired
-    # (counted in a map next to printf) was either printed or counted as lost
+    semaphore_case(t, signal.SIGINT)
+    semaphore_case(t, signal.SIGKILL)
+    # accounting: a 5 s flood into a one-page ring buffer; every event that
+    # fired (counted in a map next to printf) was either printed or counted as
+    # lost
     r = subprocess.run([t.scry, "-e",
                         "config = { perf_rb_pages = 1 } "
                         "tracepoint:raw_syscalls:sys_enter /@stop == 0/ "
                         "{ printf(\"E %d %d\\n\", tid, nsecs); @fired = count(); } "
-                        "interval:s:2 { @stop = 1; } interval:s:3 { exit(); }"],
+                        "interval:s:5 { @stop = 1; } interval:s:6 { exit(); }"],
                        capture_output=True, text=True, timeout=60)
     printed = len(re.findall(r"^E -?\d+ -?\d+$", r.stdout, re.M))
+    garbled = len(re.findall(r"^E", r.stdout, re.M)) - printed
     m = re.search(r"^@fired: (\d+)$", r.stdout, re.M)
     lost = re.search(r"Total lost event count: (\d+)", r.stderr)
     fired = int(m.group(1)) if m else -1
@@ -311,10 +399,12 @@ def main():
         errs.append("exit status %d" % r.returncode)
     if not lost or not re.search(r"^Lost \d+ events$", r.stderr, re.M):
         errs.append("no lost events reported")
+    if garbled:
+        errs.append("%d garbled event lines" % garbled)
     # the exit() event itself may be among the lost ones (not counted in @fired)
     if printed + nlost not in (fired, fired + 1):
         errs.append("printed %d + lost %d != fired %d" % (printed, nlost, fired))
-    t.report("flood: printed %d + lost %d = fired %d" % (printed, nlost, fired), errs,
+    t.report("flood for 5 s: printed %d + lost %d = fired %d" % (printed, nlost, fired), errs,
              r.stderr)
     mnt = tempfile.mkdtemp(prefix="scry-full-")
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mnt]).returncode == 0:
