@@ -107,3 +107,29 @@ t list-kprobe "^kprobe:vfs_read$" -l 'kprobe:vfs_*'
 t list-kprobe-module "^kprobe:vmlinux:vfs_read$" -l 'kprobe:vmlinux:vfs_read'
 t list-fentry "^fentry:vmlinux:vfs_read$" -l 'fentry:vfs_read'
 t list-fentry-args "^    size_t count$" -lv 'fentry:vfs_read'
+
+# "did you mean" for a function that does not exist (ftrace's list / BTF)
+t kprobe-suggest "^HINT: did you mean 'kprobe:vfs_read'\?$" -e 'kprobe:vfs_raed { exit(); }'
+t kretprobe-suggest-module "^HINT: did you mean 'kretprobe:vmlinux:vfs_read'\?$" \
+	-e 'kretprobe:vmlinx:vfs_read { exit(); }'
+t fentry-suggest "^HINT: did you mean 'fentry:vfs_read'\?$" -e 'fentry:vfs_raed { exit(); }'
+t fexit-suggest-module "^HINT: did you mean 'fexit:vmlinux:vfs_write'\?$" \
+	-e 'fexit:vmlinux:vfs_wrte { exit(); }'
+
+# bpftrace's tools that use kprobes (run until the workload given by -c ends)
+TOOLS=${SCRY_TOOLS:-$(realpath -m "$(dirname "$(realpath "$0")")/../../../shared/conformance/tools")}
+[ -d "$TOOLS" ] || TOOLS=/work/shared/conformance/tools
+if [ -d "$TOOLS" ]; then
+	t tool-vfscount "^@\[vfs_read\]: [1-9]" "$TOOLS/vfscount.bt" -c "$DD"
+	t tool-vfsstat "^Tracing key VFS calls" "$TOOLS/vfsstat.bt" -c "$DD"
+	t tool-dcsnoop "cat +R hostname$" "$TOOLS/dcsnoop.bt" -c "cat /etc/hostname"
+	t tool-capable "^Tracing cap_capable syscalls" "$TOOLS/capable.bt" -c "$DD"
+	t tool-oomkill "^Tracing oom_kill_process" "$TOOLS/oomkill.bt" -c "$DD"
+	t tool-tcpconnect "^Tracing tcp connections" "$TOOLS/tcpconnect.bt" \
+		-c "timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' "
+	t tool-tcpaccept "^Tracing TCP accepts" "$TOOLS/tcpaccept.bt" -c "$DD"
+	t tool-tcplife "^PID +COMM" "$TOOLS/tcplife.bt" -c "timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' "
+	t tool-biolatency-kp "^Tracing block device I/O" "$TOOLS/biolatency-kp.bt" -c "$DD"
+else
+	echo "SKIP tools: no tools directory (set SCRY_TOOLS)"
+fi
