@@ -50,6 +50,48 @@ static void fill_payload(struct cg *g, const struct action *a, struct ast_node *
 	}
 }
 
+/* debugf(): the program writes to the kernel's trace buffer itself with
+ * bpf_trace_vprintk(fmt, size, u64 args[], 8 * n); the format is a constant
+ * in .rodata (the helper wants read-only memory), a string argument is
+ * passed as a pointer to its bytes in the scratch copy of the arguments. */
+static void debugf(struct cg *g, const struct action *a, struct ast_node *args)
+{
+	const struct type *pt = a->args;
+	uint32_t n = pt ? pt->n_fields : 0, flen = (uint32_t)strlen(a->fmt) + 1;
+	LLVMValueRef ev = cg_gep(g, g->scratch_base, g->event_off), fmt, arr = NULL, hargs[4];
+	LLVMTypeRef fty = LLVMArrayType(g->i8, flen);
+	char name[32];
+
+	snprintf(name, sizeof(name), "debugf_fmt_%u", a->id);
+	fmt = LLVMAddGlobal(g->mod, fty, name);
+	LLVMSetInitializer(fmt, LLVMConstStringInContext(g->ctx, a->fmt, flen - 1, 0));
+	LLVMSetGlobalConstant(fmt, 1);
+	LLVMSetLinkage(fmt, LLVMPrivateLinkage);
+	LLVMSetSection(fmt, ".rodata");
+	fill_payload(g, a, args, ev);
+	if (n) {
+		arr = cg_tmp(g, 8 * n, "debugf_args");
+		for (uint32_t i = 0; i < n; i++) {
+			const struct type_field *f = &pt->fields[i];
+			LLVMValueRef p = cg_gep(g, ev, 8 + f->offset), v;
+
+			if (cg_is_scalar(f->type)) {
+				v = cg_load(g, f->type, p);
+				if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) < 64)
+					v = f->type->is_signed ? LLVMBuildSExt(g->b, v, g->i64, "")
+							       : LLVMBuildZExt(g->b, v, g->i64, "");
+			} else
+				v = LLVMBuildPtrToInt(g->b, p, g->i64, "");
+			LLVMBuildStore(g->b, v, cg_gep(g, arr, 8 * i));
+		}
+	}
+	hargs[0] = fmt;
+	hargs[1] = cg_i32(g, flen);
+	hargs[2] = arr ? arr : LLVMConstNull(g->ptr);
+	hargs[3] = cg_i32(g, 8 * n);
+	cg_helper(g, BH_trace_vprintk, g->i64, hargs, 4);
+}
+
 LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 {
 	struct call_info *ci = n->call.info;
@@ -75,12 +117,14 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 		return cg_i64(g, 0);
 	}
 	switch (ci->fn) {
+	case BI_DEBUGF:
+		debugf(g, a, n->call.args->next);
+		break;
 	case BI_PRINTF:
 	case BI_ERRORF:
 	case BI_WARNF:
 	case BI_SYSTEM:
-	case BI_CAT:
-	case BI_DEBUGF: {
+	case BI_CAT: {
 		LLVMValueRef vals_ev;
 
 		/* arguments first: they may use scratch temporaries, not the event */

@@ -40,6 +40,7 @@ enum {
 	BH_jiffies64 = 118,
 	BH_ktime_get_boot_ns = 125,
 	BH_ringbuf_output = 130,
+	BH_trace_vprintk = 177,
 	BH_for_each_map_elem = 164,
 	BH_map_lookup_percpu_elem = 195,
 	BH_ktime_get_tai_ns = 208,

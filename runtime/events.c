@@ -504,6 +504,8 @@ static void event_handle(struct rt *rt, void *data, size_t size)
 		if (psize >= 8)
 			do_runtime_error(rt, a, payload);
 		break;
+	case ACT_DEBUGF: /* the program writes it to the trace buffer: no event */
+		break;
 	case ACT_RUNTIME_WARNING:
 		if (rt->o->json)
 			json_located(rt, a, "runtime_error", a->fmt ? a->fmt : "", NULL);

@@ -16,7 +16,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -289,6 +291,25 @@ static int rt_filter_probes(struct rt *rt)
 	return 0;
 }
 
+/* debugf() writes to the kernel's trace buffer, which users (and bpftrace's
+ * documentation) read at /sys/kernel/debug/tracing/trace_pipe: mount debugfs
+ * there when the program uses it and it is not mounted (root only; a failure
+ * changes nothing: the buffer is also at /sys/kernel/tracing). */
+static void rt_debugfs_for_debugf(const struct resources *res)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < res->actions.n; i++) {
+		const struct action *a = res->actions.v[i];
+
+		if (a->kind != ACT_DEBUGF)
+			continue;
+		if (stat("/sys/kernel/debug/tracing", &st) != 0)
+			(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+		return;
+	}
+}
+
 static int rt_load(struct rt *rt, const void *data, size_t size)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "scry");
@@ -300,6 +321,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	size_t n_progs = 0, i;
 	int err;
 
+	rt_debugfs_for_debugf(rt->res);
 	rt->obj = bpf_object__open_mem(data, size, &oo);
 	if (!rt->obj) {
 		err = -errno;

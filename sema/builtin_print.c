@@ -9,6 +9,7 @@
 static bool check_format(struct sema *s, struct ast_node *call, const char *fmt, struct ast_node *args)
 {
 	unsigned want = 0, have = ast_list_len(args);
+	bool debugf = strcmp(call->call.name, "debugf") == 0;
 	struct ast_node *a = args;
 
 	for (const char *p = fmt; *p; p++) {
@@ -34,6 +35,16 @@ static bool check_format(struct sema *s, struct ast_node *call, const char *fmt,
 				p++;
 		}
 		want++;
+		if (debugf && !strchr("duxps", conv)) {
+			/* what bpf_trace_vprintk() formats */
+			sema_err(s, call->call.args->loc, "Invalid format specifier for `debugf`: %c",
+				 conv);
+			return false;
+		}
+		if (debugf && a && a->type && (conv == 's') != (a->type->kind == TY_STRING)) {
+			sema_err(s, a->loc, "Type does not match format specifier: %c", conv);
+			return false;
+		}
 		if (a) {
 			const struct type *t = a->type;
 

@@ -212,7 +212,8 @@ static void call_action(struct sema *s, struct ast_node *n)
 	case BI_CAT:
 	case BI_DEBUGF:
 		a = new_action(s, ci->fn == BI_ERRORF ? ACT_ERRORF : ci->fn == BI_WARNF ? ACT_WARNF :
-			       ci->fn == BI_SYSTEM ? ACT_SYSTEM : ci->fn == BI_CAT ? ACT_CAT : ACT_PRINTF, n);
+			       ci->fn == BI_SYSTEM ? ACT_SYSTEM : ci->fn == BI_CAT ? ACT_CAT :
+			       ci->fn == BI_DEBUGF ? ACT_DEBUGF : ACT_PRINTF, n);
 		a->fmt = args->str.s;
 		a->args = payload(s, args->next);
 		for (size_t i = s->expansions.n; i-- > 0;) {

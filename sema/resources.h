@@ -75,6 +75,8 @@ enum action_kind {
 	ACT_PRINT_VALUE, /* payload: one value of args->fields[0].type */
 	ACT_JOIN,        /* payload: n strings of elem size, separator in fmt */
 	ACT_RUNTIME_ERROR, /* a helper failed (-k): fmt = helper name; payload s64 ret */
+	ACT_DEBUGF,      /* fmt + args, written by the program itself to the kernel's
+			  * trace buffer (bpf_trace_vprintk): never an event */
 	ACT_RUNTIME_WARNING, /* a run-time check failed: fmt = the message (bpftrace's
 			      * "Divide or modulo by 0 detected. This can lead to
 			      * unexpected results. 1 is being used as the result.",
