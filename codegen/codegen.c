@@ -395,11 +395,12 @@ static void maps_finish(struct cg *g)
 			ks = 4;
 		map_btf(g, g->maps[m->id], m->bpf_name, map_type_id(m->kind), me, ks, vs);
 	}
-	rb = (res->cfg.perf_rb_pages ? res->cfg.perf_rb_pages : 64) * 4096;
 	{
+		/* a placeholder: the runtime sizes the ring buffer before load */
+		uint64_t want = (res->cfg.perf_rb_pages ? res->cfg.perf_rb_pages : 64) * 4096ull;
 		uint32_t p = 4096;
 
-		while (p < rb)
+		while (p < want && p < (1u << 31))
 			p <<= 1;
 		rb = p;
 	}

@@ -1,9 +1,13 @@
 /* watchpoint.c — `watchpoint:<address>:<length>:<mode>` (w): hardware
  * breakpoints on memory accesses (perf PERF_TYPE_BREAKPOINT) of the -p/-c
- * process: one breakpoint event, any CPU. */
+ * process (every thread, and those it creates later), or of the kernel
+ * (without a process: one event per CPU). */
 #include "probes/probe_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -59,30 +63,13 @@ static int wp_expand(const struct probe_env *env, const struct ast_node *ap, str
 	return 0;
 }
 
-/* One breakpoint perf event on the traced process (any CPU). */
-static int wp_attach(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links)
+static int wp_open_one(struct bpf_program *prog, struct perf_event_attr *attr, pid_t tid,
+		       int cpu, struct ptrvec *links)
 {
-	struct perf_event_attr attr;
-	const char *mode = strrchr(t->target, ':');
 	struct bpf_link *link;
 	int fd, err;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.type = PERF_TYPE_BREAKPOINT;
-	attr.size = sizeof(attr);
-	attr.bp_addr = t->offset;
-	attr.bp_len = t->period;
-	attr.sample_period = 1;
-	attr.precise_ip = 2;
-	attr.wakeup_events = 1;
-	for (mode = mode ? mode + 1 : ""; *mode; mode++)
-		attr.bp_type |= *mode == 'r' ? HW_BREAKPOINT_R : *mode == 'w' ? HW_BREAKPOINT_W
-										: HW_BREAKPOINT_X;
-	/* The process comes from -p (expand) or -c (the runtime fills t->pid
-	 * once the child exists); a system-wide watchpoint makes no sense. */
-	if (t->pid <= 0)
-		return -ESRCH;
-	fd = (int)syscall(__NR_perf_event_open, &attr, t->pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	fd = (int)syscall(__NR_perf_event_open, attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	link = bpf_program__attach_perf_event(prog, fd);
@@ -93,6 +80,64 @@ static int wp_attach(struct bpf_program *prog, const struct probe_target *t, str
 	}
 	ptrvec_push(links, link);
 	return 0;
+}
+
+/* Breakpoint perf events: with a process (-p, or -c's child), one for each
+ * of its threads, inherited by the threads they create later; without one
+ * (a kernel address), one per CPU. Threads that exit meanwhile and offline
+ * CPUs are skipped: the attach fails only when no event could be made. */
+static int wp_attach(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links)
+{
+	struct perf_event_attr attr;
+	const char *mode = strrchr(t->target, ':');
+	size_t first = links->n;
+	int err = -ESRCH;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.size = sizeof(attr);
+	attr.bp_addr = t->offset;
+	attr.sample_period = 1;
+	attr.wakeup_events = 1;
+	attr.inherit = 1;
+	for (mode = mode ? mode + 1 : ""; *mode; mode++)
+		attr.bp_type |= *mode == 'r' ? HW_BREAKPOINT_R : *mode == 'w' ? HW_BREAKPOINT_W
+										: HW_BREAKPOINT_X;
+	/* an execution breakpoint covers one instruction: the kernel wants
+	 * sizeof(long) */
+	attr.bp_len = (attr.bp_type & HW_BREAKPOINT_X) ? sizeof(long) : t->period;
+	if (t->pid > 0) {
+		char dir[64];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/task", (int)t->pid);
+		d = opendir(dir);
+		if (!d)
+			return -ESRCH;
+		while ((e = readdir(d))) {
+			pid_t tid = (pid_t)atoi(e->d_name);
+			int r;
+
+			if (tid <= 0)
+				continue;
+			r = wp_open_one(prog, &attr, tid, -1, links);
+			if (r && err != -ENOSPC)
+				err = r;
+		}
+		closedir(d);
+	} else {
+		int *cpus, n = probe_online_cpus(&cpus);
+
+		for (int i = 0; i < n; i++) {
+			int r = wp_open_one(prog, &attr, -1, cpus[i], links);
+
+			if (r && err != -ENOSPC)
+				err = r;
+		}
+		free(cpus);
+	}
+	return links->n > first ? 0 : err;
 }
 
 static int wp_available(const struct probe_env *env, const char **why)

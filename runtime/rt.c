@@ -115,6 +115,9 @@ static uint64_t avail_mem_kb(void)
 	return kb;
 }
 
+/* The largest event ring buffer: what one tracer may pin in kernel memory. */
+#define RT_RINGBUF_MAX (1ull << 30)
+
 /* Bytes for the events ring buffer: config perf_rb_pages pages (at least one
  * per CPU), or, when 0, bpftrace's automatic size from available memory
  * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages. */
@@ -331,7 +334,16 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	}
 	events = bpf_object__find_map_by_name(rt->obj, RT_EVENTS_MAP);
 	if (events) {
-		err = bpf_map__set_max_entries(events, (uint32_t)rt_ringbuf_size(rt->res, rt->ncpus));
+		uint64_t rb_size = rt_ringbuf_size(rt->res, rt->ncpus);
+
+		if (rb_size > RT_RINGBUF_MAX) {
+			fprintf(stderr, "ERROR: config perf_rb_pages = %u asks for an event ring buffer "
+					"of %llu MiB; the limit is %llu MiB\n",
+				rt->res->cfg.perf_rb_pages, (unsigned long long)(rb_size >> 20),
+				(unsigned long long)(RT_RINGBUF_MAX >> 20));
+			return -E2BIG;
+		}
+		err = bpf_map__set_max_entries(events, (uint32_t)rb_size);
 		if (err) {
 			fprintf(stderr, "ERROR: cannot size the event ring buffer: %s\n", strerror(-err));
 			return err;
