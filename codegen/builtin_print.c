@@ -15,9 +15,81 @@ static LLVMValueRef event_buf(struct cg *g, const struct action *a)
 	return p;
 }
 
-void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
+/* Batched wake-ups. Waking the reader costs the producer about as much as
+ * the rest of a printf event, and the kernel's default wakes it for every
+ * record it has caught up with. So a record wakes the reader only when
+ *   - a quarter of the ring (at most 64 KiB) is waiting (forced), or
+ *   - the ring was empty and no wake-up was sent for EVENT_WAKE_NS (slot 1
+ *     of the "state" array holds the time of the last one): the first event
+ *     after a quiet spell shows at once;
+ * else BPF_RB_NO_WAKEUP. The runtime reads what is left without a wake-up
+ * after a short timeout whenever it has just handled events (rt_poll), so
+ * nothing waits long. exit() always wakes the reader. */
+#define EVENT_WAKE_NS 1000000ull
+#define BH_RINGBUF_QUERY 134 /* BPF_FUNC_ringbuf_query */
+#define RB_NO_WAKEUP 1
+#define RB_FORCE_WAKEUP 2
+
+static uint64_t event_wake_bytes(struct cg *g)
 {
-	LLVMValueRef args[4] = { g->events, p, size, cg_i64(g, 0) };
+	uint64_t rb = (g->res->cfg.perf_rb_pages ? g->res->cfg.perf_rb_pages : 64) * 4096ull, p = 4096;
+
+	while (p < rb)
+		p <<= 1;
+	return p / 4 < 65536 ? p / 4 : 65536;
+}
+
+static LLVMValueRef event_wake_flags(struct cg *g)
+{
+	LLVMValueRef qargs[2] = { g->events, cg_i64(g, 0) /* BPF_RB_AVAIL_DATA */ };
+	LLVMValueRef avail = cg_helper(g, BH_RINGBUF_QUERY, g->i64, qargs, 2);
+	LLVMValueRef key = cg_alloca(g, g->i32, "wkey"), margs[2], slot, now, last, flags;
+	LLVMBasicBlockRef cur = LLVMGetInsertBlock(g->b);
+	LLVMBasicBlockRef empty = cg_block(g, "wake_empty"), chk = cg_block(g, "wake_check"),
+			  upd = cg_block(g, "wake_update"), done = cg_block(g, "wake_done");
+	LLVMBasicBlockRef from_full;
+	LLVMValueRef phi, vals[4];
+	LLVMBasicBlockRef blocks[4];
+
+	flags = LLVMBuildSelect(g->b,
+				LLVMBuildICmp(g->b, LLVMIntUGE, avail, cg_i64(g, event_wake_bytes(g)), ""),
+				cg_i64(g, RB_FORCE_WAKEUP), cg_i64(g, RB_NO_WAKEUP), "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, avail, cg_i64(g, 0), ""), empty, done);
+	from_full = cur;
+	LLVMPositionBuilderAtEnd(g->b, empty);
+	LLVMBuildStore(g->b, cg_i32(g, 1), key);
+	margs[0] = g->state;
+	margs[1] = key;
+	slot = cg_helper(g, BH_map_lookup_elem, g->ptr, margs, 2);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, slot, ""), done, chk);
+	LLVMPositionBuilderAtEnd(g->b, chk);
+	now = cg_helper(g, BH_ktime_get_ns, g->i64, NULL, 0);
+	last = LLVMBuildLoad2(g->b, g->i64, slot, "");
+	LLVMBuildCondBr(g->b,
+			LLVMBuildICmp(g->b, LLVMIntUGE, LLVMBuildSub(g->b, now, last, ""),
+				      cg_i64(g, EVENT_WAKE_NS), ""),
+			upd, done);
+	LLVMPositionBuilderAtEnd(g->b, upd);
+	LLVMBuildStore(g->b, now, slot);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, g->i64, "wake_flags");
+	vals[0] = flags;
+	blocks[0] = from_full;
+	vals[1] = cg_i64(g, RB_NO_WAKEUP);
+	blocks[1] = empty;
+	vals[2] = cg_i64(g, RB_NO_WAKEUP);
+	blocks[2] = chk;
+	vals[3] = cg_i64(g, 0); /* adaptive: wakes a reader that has caught up */
+	blocks[3] = upd;
+	LLVMAddIncoming(phi, vals, blocks, 4);
+	return phi;
+}
+
+static void event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size, bool force_wake)
+{
+	LLVMValueRef flags = force_wake ? cg_i64(g, RB_FORCE_WAKEUP) : event_wake_flags(g);
+	LLVMValueRef args[4] = { g->events, p, size, flags };
 	LLVMValueRef r = cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
 	LLVMBasicBlockRef lost = cg_block(g, "event_lost"), done = cg_block(g, "event_done");
 
@@ -27,9 +99,14 @@ void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
+void cg_event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size)
+{
+	event_output(g, p, size, false);
+}
+
 static void event_send(struct cg *g, const struct action *a, LLVMValueRef p)
 {
-	cg_event_output(g, p, cg_i64(g, a->size));
+	event_output(g, p, cg_i64(g, a->size), a->kind == ACT_EXIT);
 }
 
 /* Evaluates @args into the payload of @a. */

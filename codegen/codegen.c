@@ -417,7 +417,7 @@ static void maps_finish(struct cg *g)
 	else
 		LLVMDeleteGlobal(g->map_full);
 	if (module_uses(g->state))
-		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 2, 4, 8); /* [1]: event wake-up time */
 	else
 		LLVMDeleteGlobal(g->state);
 	if (module_uses(g->stacks_bid))

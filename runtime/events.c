@@ -39,7 +39,7 @@ void rt_emit(struct rt *rt, const char *s, size_t len)
 	errno = 0;
 	if (len)
 		fwrite(s, 1, len, rt->out);
-	if (rt->o->buffering != 'f')
+	if (rt->o->buffering != 'f' && !rt->batch_max) /* a batch is flushed at its end */
 		fflush(rt->out);
 	rt_out_check(rt);
 }

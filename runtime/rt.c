@@ -680,6 +680,41 @@ static void rt_poll_lost(struct rt *rt)
  * conditions again (see rt_event_cb). */
 #define RT_POLL_BATCH 4096
 
+/* After a poll that handled events, the next one waits at most this long:
+ * programs wake the reader only now and then (see codegen's event_output),
+ * so the tail of a burst is read by this timeout, not by a wake-up. */
+#define RT_POLL_ACTIVE_MS 2
+
+/* With line buffering (the default) the output stream is fully buffered
+ * while a batch of events is handled and flushed once at its end: a flood
+ * costs one write per batch instead of one per line, and what a batch
+ * printed still shows as soon as the batch is done. */
+static bool batch_buffers(const struct rt *rt)
+{
+	return rt->o->buffering != 'n' && rt->o->buffering != 'f';
+}
+
+static void batch_begin(struct rt *rt)
+{
+	rt->n_batch = 0;
+	rt->batch_max = RT_POLL_BATCH;
+	if (batch_buffers(rt))
+		setvbuf(rt->out, NULL, _IOFBF, 0);
+}
+
+static void batch_end(struct rt *rt)
+{
+	rt->batch_max = 0;
+	if (batch_buffers(rt)) {
+		/* line mode first: the flush then leaves glibc's pointers
+		 * set up for line buffering */
+		setvbuf(rt->out, NULL, _IOLBF, 0);
+		errno = 0;
+		fflush(rt->out);
+		rt_out_check(rt);
+	}
+}
+
 /* The "state" map's flag: exit() was called (its programs then do nothing). */
 static bool exit_flagged(struct rt *rt)
 {
@@ -699,6 +734,8 @@ static void rt_poll(struct rt *rt, bool drain)
 {
 	const struct rt_opts *o = rt->o;
 
+	bool active = false;
+
 	while (!rt_stop && !rt->finalize) {
 		int n, wait_ms = 100;
 
@@ -710,12 +747,17 @@ static void rt_poll(struct rt *rt, bool drain)
 		rt_poll_lost(rt);
 		rt_map_full_poll(rt, false);
 		if (rt->rb) {
-			rt->n_batch = 0;
-			rt->batch_max = RT_POLL_BATCH;
-			n = ring_buffer__poll(rt->rb, wait_ms);
-			rt->batch_max = 0;
+			batch_begin(rt);
+			/* records sent without a wake-up (begin's output, the
+			 * tail of a burst) first; then wait for a wake-up */
+			n = ring_buffer__consume(rt->rb);
+			if (n == 0)
+				n = ring_buffer__poll(rt->rb, active && wait_ms > RT_POLL_ACTIVE_MS
+							      ? RT_POLL_ACTIVE_MS : wait_ms);
+			batch_end(rt);
 			if (n == RT_EVENT_YIELD)
 				n = (int)rt->n_batch;
+			active = n > 0;
 			if (n < 0 && n != -EINTR) {
 				fprintf(stderr, "ERROR: polling the event ring buffer: %s\n",
 					strerror(-n));
