@@ -237,6 +237,32 @@ static bool kp_is_traceable(const struct probe_env *env, const char *mod, const 
 	return found;
 }
 
+/* Whether kernel module @mod is loaded: some function of it is in ftrace's
+ * list (or, when that list is unreadable, /sys/module has it). */
+static bool kp_module_loaded(const struct probe_env *env, const char *mod)
+{
+	char *path = xasprintf("%s/available_filter_functions", env->tracefs);
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *want = xasprintf("[%s]", mod);
+	size_t cap = 0;
+	bool found = false;
+
+	free(path);
+	if (!f) {
+		path = xasprintf("/sys/module/%s", mod);
+		found = strncmp(env->tracefs, "/sys/", 5) != 0 || path_exists(path);
+		free(path);
+		free(want);
+		return found;
+	}
+	while (!found && getline(&line, &cap, f) > 0)
+		found = strstr(line, want) != NULL;
+	free(line);
+	free(want);
+	fclose(f);
+	return found;
+}
+
 int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -298,6 +324,16 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 	}
 	if (!probe_has_wildcard(func) && !(mod && probe_has_wildcard(mod))) {
 		const char *name = mod ? arena_printf(a, "%s:%s", mod, func) : func;
+
+		if (mod && strcmp(mod, "vmlinux") != 0 && !kp_module_loaded(env, mod)) {
+			const char *near = probe_kprobe_suggest(env, ap, a);
+
+			diag_error(d, ap->loc, "specified module %s in probe %s:%s:%s is not loaded.",
+				   mod, ops->name, mod, func);
+			if (near)
+				diag_hint(d, "did you mean '%s:%s'?", ops->name, near);
+			return -ENOENT;
+		}
 
 		/* --unsafe attaches to what the traceable list leaves out, as bpftrace */
 		if (!env->unsafe && !kp_is_traceable(env, mod, func)) {

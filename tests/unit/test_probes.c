@@ -528,6 +528,12 @@ static void test_fentry_misc(const struct probe_env *env)
 	ok(expand(env, "kprobe:vmlinux:xfs_file_read_iter") == 0 && targets.n == 0,
 	   "kprobe in the wrong module: no target");
 	ok(expand(env, "kprobe:xfs:xfs_file_read_iter") == 0 && targets.n == 1, "kprobe module:func exact");
+	ok(expand(env, "kprobe:nonsense:vfs_read") == -ENOENT &&
+	   strstr(diag_text(), "specified module nonsense in probe kprobe:nonsense:vfs_read is not loaded."),
+	   "kprobe in a module that is not loaded");
+	ok(expand(env, "kretprobe:xf:xfs_file_read_iter") == -ENOENT &&
+	   strstr(diag_text(), "did you mean 'kretprobe:xfs:xfs_file_read_iter'?"),
+	   "kretprobe in a module that is not loaded: did you mean");
 	ok(expand(env, "kprobe:vfs_rea*") == 0 && targets.n == 2 && !strcmp(tgt(0)->target, "vfs_read") &&
 	   !strcmp(tgt(1)->target, "vfs_readv"), "kprobe wildcard: a name in two modules once");
 	ok(expand(env, "kr:vfs_read+16") == -EINVAL, "kretprobe offset rejected");
