@@ -132,6 +132,112 @@ done:
 static const struct type *fe_record(const struct btf *btf, const char *func, bool is_ret,
 				    struct arena *a, uint32_t n_base);
 
+/* ---- fentry:bpf:[<id>:]<name>: running BPF programs ----
+ * Every loaded program with BTF, and each of its functions (func_info: the
+ * main program first, then subprograms), as "<id>:<name>", by id. */
+static void fe_bpf_progs(struct strvec *out)
+{
+	uint32_t id = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info info = { 0 };
+		uint32_t len = sizeof(info), n, rec;
+		struct bpf_func_info *fi;
+		struct btf *pb;
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id || !info.nr_func_info) {
+			close(fd);
+			continue;
+		}
+		n = info.nr_func_info;
+		rec = info.func_info_rec_size < sizeof(*fi) ? info.func_info_rec_size : sizeof(*fi);
+		fi = xcalloc(n, sizeof(*fi));
+		memset(&info, 0, sizeof(info));
+		info.nr_func_info = n;
+		info.func_info_rec_size = rec;
+		info.func_info = (uint64_t)(uintptr_t)fi;
+		len = sizeof(info);
+		pb = bpf_obj_get_info_by_fd(fd, &info, &len) ? NULL
+							       : btf__load_from_kernel_by_id(info.btf_id);
+		if (pb && libbpf_get_error(pb))
+			pb = NULL;
+		for (uint32_t i = 0; pb && i < n; i++) {
+			const struct bpf_func_info *f =
+				(const void *)((const char *)fi + (size_t)i * rec);
+			const struct btf_type *t = btf__type_by_id(pb, f->type_id);
+			const char *name = t ? btf__name_by_offset(pb, t->name_off) : NULL;
+			char *e;
+			bool dup = false;
+
+			if (!name || !*name)
+				continue;
+			e = xasprintf("%u:%s", id, name);
+			for (size_t j = 0; j < out->n && !dup; j++)
+				dup = strcmp(out->v[j], e) == 0;
+			if (dup)
+				free(e);
+			else
+				strvec_push_owned(out, e);
+		}
+		btf__free(pb);
+		free(fi);
+		close(fd);
+	}
+}
+
+/* fentry:bpf:[<id>:]<name> targets: path "bpf", offset the program id. */
+static int fe_expand_bpf(const struct probe_ops *ops, const struct ast_node *ap,
+			 struct ptrvec *out, struct arena *a, struct diag *d)
+{
+	const char *id = ap->attach.n_parts == 3 ? ap->attach.parts[1] : "*";
+	const char *func = ap->attach.parts[ap->attach.n_parts - 1];
+	struct strvec progs = { 0 };
+
+	if (!*func) {
+		diag_error(d, ap->loc, "fentry/fexit should specify a function");
+		return -EINVAL;
+	}
+	fe_bpf_progs(&progs);
+	for (size_t i = 0; i < progs.n; i++) {
+		char *colon = strchr(progs.v[i], ':');
+		struct probe_target *t;
+
+		*colon = 0;
+		if (probe_glob_match(id, progs.v[i]) && probe_glob_match(func, colon + 1)) {
+			t = probe_target_new(a, ops, colon + 1, colon + 1,
+					     arena_printf(a, "%s:bpf:%s:%s", ops->name, progs.v[i],
+							  colon + 1));
+			t->path = "bpf";
+			t->offset = strtoull(progs.v[i], NULL, 10);
+			t->is_ret = strcmp(ops->name, "fexit") == 0;
+			ptrvec_push(out, t);
+		}
+		*colon = ':';
+	}
+	strvec_fini(&progs);
+	return 0;
+}
+
+static bool fe_is_bpf(const struct probe_target *t)
+{
+	return t->path && strcmp(t->path, "bpf") == 0;
+}
+
+void probe_fentry_prepare(struct bpf_program *prog, const struct probe_target *t)
+{
+	int fd;
+
+	if (!fe_is_bpf(t))
+		return;
+	/* the target program stays open while ours is loaded and attached */
+	fd = bpf_prog_get_fd_by_id((uint32_t)t->offset);
+	if (fd >= 0)
+		bpf_program__set_attach_target(prog, fd, t->target);
+}
+
 int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env,
 			const struct ast_node *ap, struct ptrvec *out, struct arena *a,
 			struct diag *d)
@@ -142,14 +248,15 @@ int probe_fentry_expand(const struct probe_ops *ops, const struct probe_env *env
 	struct btf *btf, *mb = NULL;
 	const char *cur_mod = NULL;
 
-	if (ap->attach.n_parts == 2) {
+	if (ap->attach.n_parts == 2 && strcmp(ap->attach.parts[0], "bpf") == 0) {
+		return fe_expand_bpf(ops, ap, out, a, d);
+	} else if (ap->attach.n_parts == 2) {
 		mod = ap->attach.parts[0];
 		func = ap->attach.parts[1];
 	} else if (ap->attach.n_parts == 1) {
 		func = ap->attach.parts[0];
 	} else if (ap->attach.n_parts == 3 && strcmp(ap->attach.parts[0], "bpf") == 0) {
-		diag_error(d, ap->loc, "%s:bpf probes are not supported yet", ops->name);
-		return -EOPNOTSUPP;
+		return fe_expand_bpf(ops, ap, out, a, d);
 	} else {
 		probe_arg_count_error(d, ap, ops, 1, 3);
 		return -EINVAL;
@@ -306,6 +413,8 @@ static int fe_context(const struct probe_env *env, const struct probe_target *t,
 
 	memset(out, 0, sizeof(*out));
 	out->kind = PCTX_TRAMPOLINE;
+	if (fe_is_bpf(t))
+		return 0; /* no args for BPF program targets (as bpftrace) */
 	if (!rec) {
 		bool owned;
 		struct btf *btf = probe_env_btf_load(env, &owned);
@@ -345,6 +454,18 @@ int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, 
 
 	if (!glob)
 		glob = "*";
+	if (!strncmp(glob, "bpf:", 4)) {
+		struct strvec progs = { 0 };
+
+		g = strchr(glob + 4, ':') ? xstrdup(glob + 4) : xasprintf("*:%s", glob + 4);
+		fe_bpf_progs(&progs);
+		for (size_t i = 0; i < progs.n; i++)
+			if (probe_glob_match(g, progs.v[i]))
+				fprintf(out, "%s:bpf:%s\n", ops->name, progs.v[i]);
+		strvec_fini(&progs);
+		free(g);
+		return 0;
+	}
 	g = strchr(glob, ':') ? xstrdup(glob) : xasprintf("*:%s", glob);
 	btf = probe_env_btf_load(env, &owned);
 	fe_all(env, btf, &all);
@@ -479,6 +600,7 @@ const struct probe_ops fentry_probe = {
 	.list = fentry_list,
 	.available = probe_fentry_available,
 	.suggest = probe_fentry_suggest,
+	.prepare = probe_fentry_prepare,
 };
 
 /* fexit shares everything but the name (fexit.c keeps the export apart). */

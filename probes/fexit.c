@@ -25,4 +25,5 @@ const struct probe_ops fexit_probe = {
 	.list = fexit_list,
 	.available = probe_fentry_available,
 	.suggest = probe_fentry_suggest,
+	.prepare = probe_fentry_prepare,
 };

@@ -164,6 +164,8 @@ int probe_fentry_attach(struct bpf_program *prog, const struct probe_target *t,
 int probe_fentry_list(const struct probe_ops *ops, const struct probe_env *env, const char *glob,
 		      bool verbose, FILE *out);
 int probe_fentry_available(const struct probe_env *env, const char **why);
+/* fentry:bpf targets: the running program to attach to (before load). */
+void probe_fentry_prepare(struct bpf_program *prog, const struct probe_target *t);
 /* "did you mean" for fentry/fexit: traceable BTF functions. */
 const char *probe_fentry_suggest(const struct probe_env *env, const struct ast_node *ap,
 				 struct arena *a);

@@ -133,3 +133,18 @@ if [ -d "$TOOLS" ]; then
 else
 	echo "SKIP tools: no tools directory (set SCRY_TOOLS)"
 fi
+
+# fentry/fexit on a running BPF program: fentry:bpf:[<id>:]<name>
+"$SCRY" -e 'interval:ms:100 { @a = 1; } interval:s:120 { exit(); }' >/dev/null 2>&1 &
+BP=$!
+for _ in $(seq 60); do
+	"$SCRY" -l 'fentry:bpf:*' 2>/dev/null | grep -q 'interval_' && break
+	sleep 2
+done
+t list-fentry-bpf "^fentry:bpf:[0-9]+:interval_[a-z]+_100[0-9]*_1$" -l 'fentry:bpf:*'
+t fentry-bpf "^fentry:bpf:[0-9]+:interval_[a-z]+_100[0-9]*_1$" \
+	-e 'fentry:bpf:interval_* { print(probe); exit(); }'
+t fexit-bpf-id "^fexit:bpf:[0-9]+:interval_[a-z]+_100[0-9]*_1$" \
+	-e 'fexit:bpf:*:interval_*_1 { print(probe); exit(); }'
+kill "$BP" 2>/dev/null
+wait "$BP" 2>/dev/null
