@@ -419,12 +419,7 @@ const char *probe_kprobe_section(const struct probe_target *t, struct arena *a)
 
 bool probe_kprobe_has_multi(void)
 {
-	static const struct bpf_insn prog[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },                          /* exit */
-	};
 	static int cached = -1;
-	LIBBPF_OPTS(bpf_prog_load_opts, po);
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	const char *sym = "vfs_read";
 	int fd, lfd;
@@ -432,8 +427,7 @@ bool probe_kprobe_has_multi(void)
 	if (cached >= 0)
 		return cached;
 	cached = 0;
-	po.expected_attach_type = BPF_TRACE_KPROBE_MULTI;
-	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_kpm_probe", "GPL", prog, 2, &po);
+	fd = probe_nop_kprobe_prog(BPF_TRACE_KPROBE_MULTI);
 	if (fd < 0)
 		return false;
 	lo.kprobe_multi.syms = &sym;

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -122,6 +123,18 @@ static bool class_match(const char *p, const char *end, char c)
 		}
 	}
 	return hit != neg;
+}
+
+int probe_nop_kprobe_prog(uint32_t expected_attach_type)
+{
+	static const struct bpf_insn prog[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                          /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, po);
+
+	po.expected_attach_type = (enum bpf_attach_type)expected_attach_type;
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_feature", "GPL", prog, 2, &po);
 }
 
 /* A link fd is stored as (fd << 1) | 1: pointers to struct bpf_link are

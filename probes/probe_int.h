@@ -144,6 +144,9 @@ int probe_kprobe_available(const struct probe_env *env, const char **why);
  * ftrace's list is unreadable). */
 const char *probe_kprobe_suggest(const struct probe_env *env, const struct ast_node *ap,
 				 struct arena *a);
+/* A program of type kprobe that returns 0, loaded with @expected_attach_type,
+ * for feature probes: its fd, or -errno. */
+int probe_nop_kprobe_prog(uint32_t expected_attach_type);
 /* True if this kernel attaches kprobe_multi links (checked once). */
 bool probe_kprobe_has_multi(void);
 /* True for kernel functions that must not be traced although ftrace lists

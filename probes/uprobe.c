@@ -702,12 +702,7 @@ __attribute__((noinline)) static int up_probe_site(int x)
 
 bool probe_uprobe_has_multi(void)
 {
-	static const struct bpf_insn prog[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },                          /* exit */
-	};
 	static int cached = -1;
-	LIBBPF_OPTS(bpf_prog_load_opts, po);
 	uintptr_t site = (uintptr_t)&up_probe_site;
 	char line[512], path[PATH_MAX] = "";
 	uint64_t off = 0;
@@ -736,8 +731,7 @@ bool probe_uprobe_has_multi(void)
 		fclose(f);
 	if (!found)
 		return false;
-	po.expected_attach_type = UP_ATTACH_UPROBE_MULTI;
-	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "scry_upm_probe", "GPL", prog, 2, &po);
+	fd = probe_nop_kprobe_prog(UP_ATTACH_UPROBE_MULTI);
 	if (fd < 0)
 		return false;
 	lfd = up_multi_link(fd, path, &off, 1, false, getpid());
