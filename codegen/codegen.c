@@ -404,9 +404,17 @@ static void maps_finish(struct cg *g)
 			p <<= 1;
 		rb = p;
 	}
-	map_btf(g, g->events, RT_EVENTS_MAP, BPF_MAP_TYPE_RINGBUF, rb, 0, 0);
-	map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_ARRAY, g->n_cpus, 4,
-		g->scratch_max ? (g->scratch_max + 7) / 8 * 8 : 8);
+	/* maps nothing refers to are not created (count/hist-only programs
+	 * need no ring buffer: one map, one mmap and its pages fewer) */
+	if (module_uses(g->events))
+		map_btf(g, g->events, RT_EVENTS_MAP, BPF_MAP_TYPE_RINGBUF, rb, 0, 0);
+	else
+		LLVMDeleteGlobal(g->events);
+	if (module_uses(g->scratch))
+		map_btf(g, g->scratch, "scratch", BPF_MAP_TYPE_ARRAY, g->n_cpus, 4,
+			g->scratch_max ? (g->scratch_max + 7) / 8 * 8 : 8);
+	else
+		LLVMDeleteGlobal(g->scratch);
 	if (module_uses(g->lost))
 		map_btf(g, g->lost, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
 	else
