@@ -1,6 +1,8 @@
 /* cg_loader.c — cg_compile() for the executable: opens scry-codegen.so (see
- * cg_module.h) on first use and calls into it. Looked up next to the
- * executable (a build directory), then in the install directory. */
+ * cg_module.h) on first use and calls into it. Looked up at
+ * $SCRY_CODEGEN_MODULE when set, else next to the executable (a build
+ * directory), in the install directory, and in the directory scry was built
+ * in (a binary copied elsewhere). */
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -14,10 +16,15 @@ static cg_module_compile_fn *cg_entry;
 
 static void *open_module(char *path, size_t size)
 {
+	const char *env = getenv("SCRY_CODEGEN_MODULE");
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	void *h = NULL;
+	ssize_t n;
 
+	if (env && *env) {
+		snprintf(path, size, "%s", env);
+		return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
 
@@ -31,8 +38,10 @@ static void *open_module(char *path, size_t size)
 		}
 	}
 	snprintf(path, size, "%s/%s", SCRY_MODULE_DIR, CG_MODULE_FILE);
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	return h;
+	if (access(path, F_OK) == 0)
+		return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	snprintf(path, size, "%s/%s", SCRY_BUILD_MODULE_DIR, CG_MODULE_FILE);
+	return dlopen(path, RTLD_NOW | RTLD_LOCAL);
 }
 
 static int load(struct diag *d)
