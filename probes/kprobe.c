@@ -313,8 +313,10 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 				return -EINVAL;
 			}
 			sym = kp_symbol_at(env, addr, a);
+			/* named with the address in decimal, as bpftrace */
 			t = probe_target_new(a, ops, func, sym ? sym : func,
-					     arena_printf(a, "%s:%s", ops->name, func));
+					     arena_printf(a, "%s:%llu", ops->name,
+							  (unsigned long long)addr));
 			t->offset = addr;
 			t->is_ret = is_ret;
 			t->priv = &kp_addr_marker;
@@ -336,11 +338,14 @@ int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env
 		}
 
 		/* --unsafe attaches to what the traceable list leaves out, as bpftrace */
-		if (!env->unsafe && !kp_is_traceable(env, mod, func)) {
-			diag_warning(d, ap->loc,
-				     "%s is not traceable (either non-existing, inlined, or marked as "
-				     "\"notrace\"); attaching to it will likely fail", func);
-			return 0;
+		if (!kp_is_traceable(env, mod, func)) {
+			if (env->missing_probes != 2)
+				diag_warning(d, ap->loc,
+					     "%s is not traceable (either non-existing, inlined, or "
+					     "marked as \"notrace\"); attaching to it will likely fail",
+					     func);
+			if (!env->unsafe)
+				return 0;
 		}
 
 		t = probe_target_new(a, ops, func, func,

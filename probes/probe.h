@@ -42,6 +42,9 @@ struct probe_env {
 	 * become one kprobe_multi target. */
 	bool no_multi;
 	bool no_kprobe_multi;       /* --no-feature kprobe_multi */
+	/* The missing_probes config, set by sema before expanding: 0 error,
+	 * 1 warn, 2 ignore (then expand prints no "not traceable" warning). */
+	int missing_probes;
 };
 
 /* Program context as the BPF program sees it. */

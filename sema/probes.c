@@ -90,6 +90,7 @@ void sema_probes(struct sema *s)
 		}
 		/* -l with a program lists every function a wildcard matches */
 		s->env.no_multi = sema_probe_needs_single(it) || (s->o && s->o->is_listing);
+		s->env.missing_probes = s->res->cfg.missing_probes;
 		for (struct ast_node *ap = it->probe.attach; ap; ap = ap->next) {
 			const struct probe_ops *ops = probe_lookup(ap->attach.provider);
 			size_t before = targets.n;

@@ -46,7 +46,9 @@ int sema_run(struct ast_ctx *cx, struct ast_node *prog, const struct sema_opts *
 		goto out;
 	}
 	if (!res->probes.n) {
-		diag_plain_error(s.d, "No probes to attach");
+		/* not an error message: bpftrace prints it on stdout (not with -q)
+		 * and fails; the runtime does the same */
+		rc = 0;
 		goto out;
 	}
 	sema_types(&s);
