@@ -36,6 +36,16 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
+/* How far inputs got; printed at exit when SCRY_FUZZ_STATS is set, to check that
+ * the fuzzer reaches codegen and libbpf for a fair share of its inputs. */
+static unsigned long n_inputs, n_parsed, n_typed, n_opened;
+
+static void print_stages(void)
+{
+	fprintf(stderr, "stages: %lu inputs, %lu parsed, %lu through sema, %lu objects opened\n",
+		n_inputs, n_parsed, n_typed, n_opened);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const params[] = { "1", "/bin/sh", "x y" };
@@ -53,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 8192)
 		return 0; /* keep executions fast; length is not what this target explores */
+	if (!n_inputs++ && getenv("SCRY_FUZZ_STATS"))
+		atexit(print_stages);
 	libbpf_set_print(quiet_print);
 	probe_env_default(&env);
 	env.tracefs = SCRY_TEST_DATA "/tracefs";
@@ -68,8 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prog = parse_program(&cx, &po);
 	if (!prog || d.n_errors)
 		goto out;
+	n_parsed++;
 	if (sema_run(&cx, prog, &so, &res) || d.n_errors)
 		goto out;
+	n_typed++;
 	if (cg_compile(&cx, prog, &res, &co, &obj) || d.n_errors)
 		goto out;
 	if (!obj.data || !obj.size) {
@@ -84,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		bpf_object__close(bo);
+		n_opened++;
 	}
 out:
 	cg_obj_free(&obj);
