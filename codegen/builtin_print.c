@@ -39,11 +39,23 @@ static uint64_t event_wake_bytes(struct cg *g)
 	return p / 4 < 65536 ? p / 4 : 65536;
 }
 
+/* A pointer to slot @idx of the "state" array (NULL only if the look-up
+ * fails, which the verifier insists on checking). */
+static LLVMValueRef state_slot(struct cg *g, uint32_t idx, const char *name)
+{
+	LLVMValueRef key = cg_alloca(g, g->i32, name), args[2];
+
+	LLVMBuildStore(g->b, cg_i32(g, idx), key);
+	args[0] = g->state;
+	args[1] = key;
+	return cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
+}
+
 static LLVMValueRef event_wake_flags(struct cg *g)
 {
 	LLVMValueRef qargs[2] = { g->events, cg_i64(g, 0) /* BPF_RB_AVAIL_DATA */ };
 	LLVMValueRef avail = cg_helper(g, BH_RINGBUF_QUERY, g->i64, qargs, 2);
-	LLVMValueRef key = cg_alloca(g, g->i32, "wkey"), margs[2], slot, now, last, flags;
+	LLVMValueRef slot, now, last, flags;
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(g->b);
 	LLVMBasicBlockRef empty = cg_block(g, "wake_empty"), chk = cg_block(g, "wake_check"),
 			  upd = cg_block(g, "wake_update"), done = cg_block(g, "wake_done");
@@ -57,10 +69,7 @@ static LLVMValueRef event_wake_flags(struct cg *g)
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, avail, cg_i64(g, 0), ""), empty, done);
 	from_full = cur;
 	LLVMPositionBuilderAtEnd(g->b, empty);
-	LLVMBuildStore(g->b, cg_i32(g, 1), key);
-	margs[0] = g->state;
-	margs[1] = key;
-	slot = cg_helper(g, BH_map_lookup_elem, g->ptr, margs, 2);
+	slot = state_slot(g, 1, "wkey");
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, slot, ""), done, chk);
 	LLVMPositionBuilderAtEnd(g->b, chk);
 	now = cg_helper(g, BH_ktime_get_ns, g->i64, NULL, 0);
@@ -273,13 +282,9 @@ LLVMValueRef cg_bi_print(struct cg *g, struct ast_node *n)
 		event_send(g, a, ev);
 		{
 			/* mark the program as exiting (see probe_fn) */
-			LLVMValueRef key = cg_alloca(g, g->i32, "skey"), args[2], v;
+			LLVMValueRef v = state_slot(g, 0, "skey");
 			LLVMBasicBlockRef set = cg_block(g, "exit_set"), done = cg_block(g, "exit_done");
 
-			LLVMBuildStore(g->b, cg_i32(g, 0), key);
-			args[0] = g->state;
-			args[1] = key;
-			v = cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
 			LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, v, ""), done, set);
 			LLVMPositionBuilderAtEnd(g->b, set);
 			LLVMBuildStore(g->b, cg_i64(g, 1), v);

@@ -77,11 +77,11 @@ int cg_compile(struct ast_ctx *cx, const struct ast_node *prog, const struct res
 	return cg_entry(cx, prog, res, o, out);
 }
 
+/* The object's bytes were malloc'd by the module, which shares our libc. */
 void cg_obj_free(struct cg_obj *obj)
 {
-	if (!obj)
-		return;
-	free(obj->data);
-	obj->data = NULL;
-	obj->size = 0;
+	if (obj) {
+		free(obj->data);
+		*obj = (struct cg_obj){ 0 };
+	}
 }
