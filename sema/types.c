@@ -27,7 +27,7 @@ bool sema_const_int(const struct ast_node *n, int64_t *out)
 	if (n->kind == AST_CAST && n->type && n->type->kind == TY_INT)
 		return sema_const_int(n->cast.e, out);
 	if (n->kind == AST_UNOP && n->un.op == AST_OP_NEG && sema_const_int(n->un.e, out)) {
-		*out = -*out;
+		*out = (int64_t)(0 - (uint64_t)*out); /* wraps, as the BPF code would */
 		return true;
 	}
 	if (n->kind == AST_BINOP) {
@@ -37,13 +37,13 @@ bool sema_const_int(const struct ast_node *n, int64_t *out)
 			return false;
 		switch (n->bin.op) {
 		case AST_OP_ADD:
-			*out = a + b;
+			*out = (int64_t)((uint64_t)a + (uint64_t)b);
 			return true;
 		case AST_OP_SUB:
-			*out = a - b;
+			*out = (int64_t)((uint64_t)a - (uint64_t)b);
 			return true;
 		case AST_OP_MUL:
-			*out = a * b;
+			*out = (int64_t)((uint64_t)a * (uint64_t)b);
 			return true;
 		default:
 			return false;
@@ -145,11 +145,18 @@ static const struct type *binop(struct sema *s, struct ast_node **np)
 	struct ast_node *n = *np;
 	enum ast_op op = n->bin.op;
 	const struct type *lt, *rt;
+	unsigned n_errors = s->d->n_errors;
 
 	lt = sema_expr(s, &n->bin.l);
 	rt = sema_expr(s, &n->bin.r);
-	if (!lt || !rt || lt->kind == TY_NONE || rt->kind == TY_NONE)
+	if (!lt || !rt || lt->kind == TY_NONE || rt->kind == TY_NONE) {
+		/* an operand without a value (printf(), exit()) that reported nothing */
+		if (s->d->n_errors == n_errors)
+			sema_err(s, n->loc, "Type mismatch for '%s': comparing %s with %s",
+				 ast_op_names[op], lt && lt->kind != TY_NONE ? sema_ty_name(s, lt) : "void",
+				 rt && rt->kind != TY_NONE ? sema_ty_name(s, rt) : "void");
 		return NULL;
+	}
 	if (op == AST_OP_ADD && (n->bin.l->kind == AST_STR || n->bin.r->kind == AST_STR)) {
 		/* "literal" + N folds to the literal's tail */
 		struct ast_node *str = n->bin.l->kind == AST_STR ? n->bin.l : n->bin.r;
