@@ -8,6 +8,7 @@
  * Built by build_compile.sh (clang, -fsanitize=fuzzer,address,undefined); the
  * same file, built with -DSCRY_FUZZ_MAIN, replays inputs as a plain program
  * (tests/fuzz/regress/, meson test 'fuzz-regress'). */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,184 @@ out:
 		fclose(sink);
 	return 0;
 }
+
+#ifndef SCRY_FUZZ_MAIN
+/* ---- a token-aware mutator ----
+ * Byte-level mutations break the syntax of nearly every input, so few reach sema
+ * and codegen. Half of the mutations here act on whole tokens instead: a number
+ * becomes another (edge) value, a word becomes another word of the input or a
+ * builtin / type / fixture field name, an operator another operator, and a
+ * statement is duplicated or dropped. The rest are libFuzzer's own. */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+static const char *const mut_words[] = {
+#define X(id, name) name,
+#include "ast/builtins.def"
+#undef X
+	"arg0", "arg1", "arg5", "sarg0", "int8", "uint8", "int16", "uint16", "int32",
+	"uint32", "int64", "uint64", "string", "bool", "inet", "u8", "u32", "u64",
+	"pid_t", "task_struct", "file", "dentry", "inode", "path", "mm_struct",
+	"pid_type", "PIDTYPE_TGID", "TASK_RUNNING", "tgid", "prio", "real_parent",
+	"mm", "d_name", "d_parent", "name", "len", "f_path", "i_ino", "flags",
+	"start_time", "children", "next", "sizeof", "offsetof", "typeof", "if",
+	"else", "while", "for", "unroll", "return", "let", "struct", "union", "enum",
+	"true", "false", "BEGIN", "END", "self", "interval", "tracepoint", "rawtracepoint",
+	"kprobe", "kretprobe", "uprobe", "usdt", "software", "profile", "iter",
+	"fentry", "fexit", "syscalls", "sys_enter_openat", "sys_exit_read", "sched",
+	"sched_switch", "vfs_read", "do_nanosleep", "filename", "ret", "fd", "count",
+};
+static const char *const mut_numbers[] = {
+	"0", "1", "-1", "2", "7", "8", "15", "16", "63", "64", "100", "127", "128",
+	"255", "256", "1024", "4096", "65535", "65536", "2147483647", "2147483648",
+	"-2147483648", "4294967295", "4294967296", "9223372036854775807",
+	"9223372036854775808", "-9223372036854775808", "18446744073709551615",
+	"0x7fffffff", "0xffffffffffffffff", "1e3", "1_000", "0b101", "077", "5s",
+};
+static const char *const mut_ops[] = {
+	"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "==", "!=", "<", ">",
+	"<=", ">=", "&&", "||", "=", "+=", "-=", "<<=", "++", "--", "!", "~", ".",
+	"->", ",", ";", "?", ":",
+};
+
+struct tok {
+	size_t off, len;
+	char kind; /* 'n' number, 'w' word ($x, @m and names), 'o' operator, ';' */
+};
+
+static size_t tokenize(const uint8_t *d, size_t n, struct tok *t, size_t max)
+{
+	size_t k = 0, i = 0;
+
+	while (i < n && k < max) {
+		size_t st = i;
+		char kind;
+
+		if (d[i] == '"') { /* strings are skipped whole */
+			for (i++; i < n && d[i] != '"'; i++)
+				if (d[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (isdigit(d[i])) {
+			while (i < n && (isalnum(d[i]) || d[i] == '_'))
+				i++;
+			kind = 'n';
+		} else if (isalpha(d[i]) || d[i] == '_' || d[i] == '$' || d[i] == '@') {
+			for (i++; i < n && (isalnum(d[i]) || d[i] == '_'); i++)
+				;
+			kind = 'w';
+		} else if (strchr("+-*/%&|^<>=!~.,?:", d[i])) {
+			while (i < n && i - st < 3 && strchr("+-*/%&|^<>=!", d[i]))
+				i++;
+			if (i == st)
+				i++;
+			kind = 'o';
+		} else if (d[i] == ';' || d[i] == '{' || d[i] == '}') {
+			i++;
+			kind = ';';
+		} else {
+			i++;
+			continue;
+		}
+		t[k++] = (struct tok){ st, i - st, kind };
+	}
+	return k;
+}
+
+/* Replaces data[off, off+len) by @rep (rlen bytes); 0 if it would not fit. */
+static size_t splice(uint8_t *d, size_t n, size_t max, size_t off, size_t len,
+		     const uint8_t *rep, size_t rlen)
+{
+	if (n - len + rlen > max)
+		return 0;
+	memmove(d + off + rlen, d + off + len, n - off - len);
+	if (rlen)
+		memmove(d + off, rep, rlen);
+	return n - len + rlen;
+}
+
+#define PICK(arr, r) ((arr)[(r) % (sizeof(arr) / sizeof((arr)[0]))])
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	static struct tok t[512];
+	unsigned r = seed;
+	size_t k, n = 0, i;
+
+	if (rand_r(&r) % 2 || !(k = tokenize(data, size, t, 512)))
+		return LLVMFuzzerMutate(data, size, max_size);
+	for (int tries = 0; tries < 8 && !n; tries++) {
+		struct tok *a = &t[(size_t)rand_r(&r) % k];
+		const char *w;
+
+		switch (rand_r(&r) % 5) {
+		case 0: /* a number: another number */
+			if (a->kind != 'n')
+				break;
+			w = PICK(mut_numbers, (unsigned)rand_r(&r));
+			n = splice(data, size, max_size, a->off, a->len, (const uint8_t *)w, strlen(w));
+			break;
+		case 1: { /* a word: another word of the input with the same sigil, or a known name */
+			struct tok *b = &t[(size_t)rand_r(&r) % k];
+
+			if (a->kind != 'w')
+				break;
+			if (b->kind == 'w' && data[b->off] == data[a->off] && rand_r(&r) % 2) {
+				uint8_t tmp[64];
+
+				if (b->len > sizeof(tmp))
+					break;
+				memcpy(tmp, data + b->off, b->len);
+				n = splice(data, size, max_size, a->off, a->len, tmp, b->len);
+				break;
+			}
+			w = PICK(mut_words, (unsigned)rand_r(&r));
+			i = data[a->off] == '$' || data[a->off] == '@';
+			n = splice(data, size, max_size, a->off + i, a->len - i, (const uint8_t *)w,
+				   strlen(w));
+			break;
+		}
+		case 2: /* an operator: another operator */
+			if (a->kind != 'o')
+				break;
+			w = PICK(mut_ops, (unsigned)rand_r(&r));
+			n = splice(data, size, max_size, a->off, a->len, (const uint8_t *)w, strlen(w));
+			break;
+		case 3: { /* a statement (from after a ';', '{' or '}' to the next ';'): twice */
+			size_t st, en;
+			uint8_t tmp[256];
+
+			if (a->kind != ';' || data[a->off] == '}')
+				break;
+			st = a->off + 1;
+			for (i = (size_t)(a - t) + 1; i < k && t[i].kind != ';'; i++)
+				;
+			if (i == k || data[t[i].off] != ';')
+				break;
+			en = t[i].off + 1;
+			if (en - st > sizeof(tmp))
+				break;
+			memcpy(tmp, data + st, en - st);
+			n = splice(data, size, max_size, en, 0, tmp, en - st);
+			break;
+		}
+		case 4: { /* a statement: dropped */
+			if (a->kind != ';' || data[a->off] != ';')
+				break;
+			for (i = (size_t)(a - t) + 1; i < k && t[i].kind != ';'; i++)
+				;
+			if (i == k || data[t[i].off] != ';')
+				break;
+			n = splice(data, size, max_size, a->off + 1, t[i].off - a->off, NULL, 0);
+			break;
+		}
+		}
+	}
+	return n ? n : LLVMFuzzerMutate(data, size, max_size);
+}
+#endif
 
 #ifdef SCRY_FUZZ_MAIN
 #include <dirent.h>
