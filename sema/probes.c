@@ -28,6 +28,18 @@ static const char *prog_name(struct sema *s, const struct probe_target *t, uint3
 	return n;
 }
 
+/* The probe types whose attachment has no process filter (bpftrace's list). */
+static bool needs_pid_filter(const struct probe_ops *ops)
+{
+	static const char *const names[] = { "kprobe", "kretprobe", "fentry", "fexit",
+					     "tracepoint", "rawtracepoint" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(ops->name, names[i]))
+			return true;
+	return false;
+}
+
 static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct ast_node *ap,
 				  struct probe_target *t, bool clone, uint32_t order)
 {
@@ -40,6 +52,16 @@ static struct ast_node *new_probe(struct sema *s, struct ast_node *orig, struct 
 	p->probe.attach->next = NULL;
 	p->probe.pred = orig->probe.pred ? (clone ? ast_clone(s->cx, orig->probe.pred) : orig->probe.pred) : NULL;
 	p->probe.body = clone ? ast_clone(s->cx, orig->probe.body) : orig->probe.body;
+	if (s->env.pid > 0 && needs_pid_filter(ops)) {
+		/* -p: kernel probes cannot filter by process when attached, so
+		 * the program does, first (as bpftrace) */
+		struct ast_node *f = ast_bin(s->cx, orig->loc, AST_OP_EQ,
+					     ast_ident(s->cx, orig->loc, "pid"),
+					     ast_int(s->cx, orig->loc, (uint64_t)s->env.pid));
+
+		p->probe.pred = p->probe.pred ? ast_bin(s->cx, orig->loc, AST_OP_LAND, f, p->probe.pred)
+					      : f;
+	}
 	pi->index = s->res->probes.n;
 	pi->prog_name = prog_name(s, t, order);
 	pi->section = ops->section ? ops->section(t, s->a) : ops->name;
