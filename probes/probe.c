@@ -957,15 +957,29 @@ static int list_one(const struct probe_env *env, const char *pattern, bool verbo
 		if (ops)
 			types[n_types++] = ops;
 	}
-	for (size_t i = 0; i < n_types; i++) {
-		const char *glob = *suffix ? suffix : "*";
+	{
+		/* into memory first: stdout is line-buffered, and a write per
+		 * line is most of the time of a listing of 50 000 functions */
+		char *buf = NULL;
+		size_t size = 0;
+		FILE *mem = open_memstream(&buf, &size);
+		FILE *to = mem ? mem : out;
 
-		if (!types[i]->list)
-			continue;
-		err = types[i]->list(env, glob, verbose, out);
-		if (err && err != -ENOENT)
-			break;
-		err = 0;
+		for (size_t i = 0; i < n_types; i++) {
+			const char *glob = *suffix ? suffix : "*";
+
+			if (!types[i]->list)
+				continue;
+			err = types[i]->list(env, glob, verbose, to);
+			if (err && err != -ENOENT)
+				break;
+			err = 0;
+		}
+		if (mem) {
+			fclose(mem);
+			fwrite(buf, 1, size, out);
+			free(buf);
+		}
 	}
 	free(pat);
 	return err;
