@@ -78,10 +78,6 @@ def main():
     a = ap.parse_args()
     tools = {"scry": a.scry, "scry-nc": a.scry, "floor": a.floor, "bpftrace": a.bpftrace}
     files = {t: libs(b) for t, b in tools.items()}
-    module = os.path.join(os.path.dirname(a.scry), "scry-codegen.so")  # loaded on a cache miss
-    if os.path.exists(module):
-        files["scry"] = files["scry"] + libs(module)
-        files["scry-nc"] = files["scry"]
     for name in a.names:
         prog, mode = PROGS[name]
         argv = {"scry": [a.scry, "-e", prog], "scry-nc": [a.scry, "--no-cache", "-e", prog], "floor": [a.floor] + mode, "bpftrace": [a.bpftrace, "-e", prog]}

@@ -342,7 +342,7 @@ static int check_dir(const char *dir)
 }
 
 /* mkdir -p with mode 0700 for the last component. */
-static int make_dir(const char *dir)
+int cache_dir_make(const char *dir)
 {
 	char *p = xstrdup(dir);
 	int err = 0;
@@ -556,7 +556,7 @@ int cache_store(const char *dir, const struct sbuf *key, const void *data, size_
 	unsigned char hdr[CACHE_HDR_SIZE] = { 0 };
 	uint64_t v;
 	char *path, *tmp;
-	int fd, err = make_dir(dir);
+	int fd, err = cache_dir_make(dir);
 
 	if (err)
 		return err;

@@ -3,7 +3,7 @@
  * Most of scry's start-up used to be LLVM's: relocating and faulting in a
  * 30 MB text, running its static constructors. With the compile cache a run
  * usually needs no LLVM at all, so codegen and LLVM live in a shared module
- * (scry-codegen.so, next to the executable or in <libdir>/scry) that
+ * (scry-codegen.so, embedded in the executable: scry is still one file) that
  * cg_loader.c opens the first time cg_compile() is called. The module
  * exports two symbols: the compile entry and an ABI stamp that must equal
  * the executable's (the same build: struct sizes, version). */
@@ -25,6 +25,10 @@
 typedef int cg_module_compile_fn(struct ast_ctx *cx, const struct ast_node *prog,
 				 const struct resources *res, const struct cg_opts *o,
 				 struct cg_obj *out);
+
+/* cg_loader.c: --no-cache also keeps the module out of the cache
+ * directory (it is then copied into a memfd on each load). */
+void cg_loader_no_cache_dir(void);
 
 /* A stamp of the structures the executable and the module share. */
 static inline uint64_t cg_module_abi(void)

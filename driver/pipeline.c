@@ -22,6 +22,7 @@
 #include "ast/ast.h"
 #include "codegen/codegen.h"
 #include "driver/cache.h"
+#include "driver/cg_module.h"
 #include "driver/pipeline.h"
 #include "probes/probe.h"
 #include "runtime/rt.h"
@@ -90,8 +91,10 @@ static bool cache_usable(const struct scry_opts *o)
 {
 	const char *env = getenv("SCRY_NO_CACHE");
 
-	if (o->no_cache || (env && *env && strcmp(env, "0")))
+	if (o->no_cache || (env && *env && strcmp(env, "0"))) {
+		cg_loader_no_cache_dir();
 		return false;
+	}
 	if (o->debug & (DBG_CODEGEN | DBG_CODEGEN_OPT))
 		return false;
 	if (o->emit_elf || o->emit_llvm || o->verify_llvm_ir)
