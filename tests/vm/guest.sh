@@ -41,7 +41,7 @@ t kretprobe-func "^@\[vfs_read\]: [1-9]" \
 
 # an address (kallsyms), with --unsafe
 addr=$(awk '$3 == "vfs_read" && ($2 == "T" || $2 == "t") { print $1; exit }' /proc/kallsyms)
-t kprobe-address "^@\[vfs_read, kprobe:$((16#$addr))\]: $N$" --unsafe \
+t kprobe-address "^@\[vfs_read, kprobe:$(printf %u "0x$addr")\]: $N$" --unsafe \
 	-e "kprobe:0x$addr /comm == \"dd\" && arg2 == 7/ { @[func, probe] = count(); }" -c "$DD"
 
 # wildcards over available_filter_functions
