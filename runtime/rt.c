@@ -120,8 +120,10 @@ static uint64_t avail_mem_kb(void)
 
 /* Bytes for the events ring buffer: config perf_rb_pages pages (at least one
  * per CPU), or, when 0, bpftrace's automatic size from available memory
- * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages. */
-static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
+ * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages.
+ * With the default perf_rb_pages, the size the object was compiled with
+ * (@compiled) when larger: codegen's ring for programs that stream events. */
+static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus, uint64_t compiled)
 {
 	long page = sysconf(_SC_PAGE_SIZE);
 	uint64_t pages = res->cfg.perf_rb_pages;
@@ -140,6 +142,9 @@ static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
 			kb = 256;
 		pages = kb * 1024 / (uint64_t)page;
 	}
+	if (res->cfg.perf_rb_pages == RES_DEFAULT_RB_PAGES && compiled > pages * (uint64_t)page &&
+	    compiled <= RT_RINGBUF_MAX)
+		pages = compiled / (uint64_t)page;
 	return round_pow2(pages) * (uint64_t)page;
 }
 
@@ -334,7 +339,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	}
 	events = bpf_object__find_map_by_name(rt->obj, RT_EVENTS_MAP);
 	if (events) {
-		uint64_t rb_size = rt_ringbuf_size(rt->res, rt->ncpus);
+		uint64_t rb_size = rt_ringbuf_size(rt->res, rt->ncpus, bpf_map__max_entries(events));
 
 		if (rb_size > RT_RINGBUF_MAX) {
 			fprintf(stderr, "ERROR: config perf_rb_pages = %u asks for an event ring buffer "
@@ -343,6 +348,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 				(unsigned long long)(RT_RINGBUF_MAX >> 20));
 			return -E2BIG;
 		}
+		rt->rb_size = rb_size;
 		err = bpf_map__set_max_entries(events, (uint32_t)rb_size);
 		if (err) {
 			fprintf(stderr, "ERROR: cannot size the event ring buffer: %s\n", strerror(-err));
@@ -796,13 +802,26 @@ static void rt_poll(struct rt *rt, bool drain)
  * arrived before a stop). */
 static void rt_drain(struct rt *rt)
 {
+	/* At most as many records as the ring holds now (the smallest is 16
+	 * bytes: header and action id): printing a record may itself make
+	 * records (a probe on write() of scry's own output), and a drain
+	 * must end. */
+	uint64_t left = rt->rb_size / 16 + 1;
+
 	if (!rt->rb)
 		return;
-	for (int i = 0; i < 1000; i++) {
-		int n = ring_buffer__consume(rt->rb);
+	while (left) {
+		int n;
 
+		rt->n_batch = 0;
+		rt->batch_max = left < RT_POLL_BATCH ? (unsigned)left : RT_POLL_BATCH;
+		n = ring_buffer__consume(rt->rb);
+		rt->batch_max = 0;
+		if (n == RT_EVENT_YIELD)
+			n = (int)rt->n_batch;
 		if (n <= 0)
 			break;
+		left -= (uint64_t)n < left ? (uint64_t)n : left;
 	}
 }
 

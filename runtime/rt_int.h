@@ -25,6 +25,7 @@ struct rt {
 	const struct resources *res;
 	struct bpf_object *obj;
 	struct ring_buffer *rb;
+	uint64_t rb_size;             /* bytes of the "events" ring buffer */
 	struct ptrvec links;          /* struct bpf_link *, every attached link */
 	struct bpf_map **maps;        /* resources.maps[i] -> its bpf_map (or NULL) */
 	unsigned ncpus;               /* libbpf_num_possible_cpus() */
