@@ -222,11 +222,12 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		struct tok *a = &t[(size_t)rand_r(&r) % k];
 		const char *w;
 
-		switch (rand_r(&r) % 5) {
-		case 0: /* a number: another number */
-			if (a->kind != 'n')
+		switch (rand_r(&r) % 4) {
+		case 0: /* a number: another number; an operator: another operator */
+			if (a->kind != 'n' && a->kind != 'o')
 				break;
-			w = PICK(mut_numbers, (unsigned)rand_r(&r));
+			w = a->kind == 'n' ? PICK(mut_numbers, (unsigned)rand_r(&r))
+					   : PICK(mut_ops, (unsigned)rand_r(&r));
 			n = splice(data, size, max_size, a->off, a->len, (const uint8_t *)w, strlen(w));
 			break;
 		case 1: { /* a word: another word of the input with the same sigil, or a known name */
@@ -249,13 +250,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 				   strlen(w));
 			break;
 		}
-		case 2: /* an operator: another operator */
-			if (a->kind != 'o')
-				break;
-			w = PICK(mut_ops, (unsigned)rand_r(&r));
-			n = splice(data, size, max_size, a->off, a->len, (const uint8_t *)w, strlen(w));
-			break;
-		case 3: { /* a statement (from after a ';', '{' or '}' to the next ';'): twice */
+		case 2: { /* a statement (from after a ';', '{' or '}' to the next ';'): twice */
 			size_t st, en;
 			uint8_t tmp[256];
 
@@ -273,7 +268,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			n = splice(data, size, max_size, en, 0, tmp, en - st);
 			break;
 		}
-		case 4: { /* a statement: dropped */
+		case 3: { /* a statement: dropped */
 			if (a->kind != ';' || data[a->off] != ';')
 				break;
 			for (i = (size_t)(a - t) + 1; i < k && t[i].kind != ';'; i++)
