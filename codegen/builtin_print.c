@@ -18,7 +18,8 @@ static LLVMValueRef event_buf(struct cg *g, const struct action *a)
 /* Batched wake-ups. Waking the reader costs the producer about as much as
  * the rest of a printf event, and the kernel's default wakes it for every
  * record it has caught up with. So a record wakes the reader only when
- *   - a quarter of the ring (at most 64 KiB) is waiting (forced), or
+ *   - it takes what is waiting past a quarter of the ring (at most 64 KiB)
+ *     (forced), or
  *   - the ring was empty and no wake-up was sent for EVENT_WAKE_NS (slot 1
  *     of the "state" array holds the time of the last one): the first event
  *     after a quiet spell shows at once;
@@ -51,11 +52,11 @@ static LLVMValueRef state_slot(struct cg *g, uint32_t idx, const char *name)
 	return cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
 }
 
-static LLVMValueRef event_wake_flags(struct cg *g)
+static LLVMValueRef event_wake_flags(struct cg *g, LLVMValueRef size)
 {
 	LLVMValueRef qargs[2] = { g->events, cg_i64(g, 0) /* BPF_RB_AVAIL_DATA */ };
 	LLVMValueRef avail = cg_helper(g, BH_RINGBUF_QUERY, g->i64, qargs, 2);
-	LLVMValueRef slot, now, last, flags;
+	LLVMValueRef slot, now, last, flags, cross;
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(g->b);
 	LLVMBasicBlockRef empty = cg_block(g, "wake_empty"), chk = cg_block(g, "wake_check"),
 			  upd = cg_block(g, "wake_update"), done = cg_block(g, "wake_done");
@@ -63,8 +64,13 @@ static LLVMValueRef event_wake_flags(struct cg *g)
 	LLVMValueRef phi, vals[4];
 	LLVMBasicBlockRef blocks[4];
 
-	flags = LLVMBuildSelect(g->b,
-				LLVMBuildICmp(g->b, LLVMIntUGE, avail, cg_i64(g, event_wake_bytes(g)), ""),
+	/* forced only by the record that takes the backlog over the mark:
+	 * a reader that is already awake (or runnable but waiting for a CPU)
+	 * gains nothing from a wake-up per record, and each costs the
+	 * producer an irq_work */
+	cross = LLVMBuildSub(g->b, LLVMBuildAdd(g->b, avail, size, ""),
+			     cg_i64(g, event_wake_bytes(g)), "");
+	flags = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntULT, cross, size, ""),
 				cg_i64(g, RB_FORCE_WAKEUP), cg_i64(g, RB_NO_WAKEUP), "");
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, avail, cg_i64(g, 0), ""), empty, done);
 	from_full = cur;
@@ -97,7 +103,10 @@ static LLVMValueRef event_wake_flags(struct cg *g)
 
 static void event_output(struct cg *g, LLVMValueRef p, LLVMValueRef size, bool force_wake)
 {
-	LLVMValueRef flags = force_wake ? cg_i64(g, RB_FORCE_WAKEUP) : event_wake_flags(g);
+	LLVMValueRef flags = force_wake ? cg_i64(g, RB_FORCE_WAKEUP) : event_wake_flags(g, size);
+
+	if (g->probe && !g->probe->is_begin && !g->probe->is_end)
+		g->events_streaming = true;
 	LLVMValueRef args[4] = { g->events, p, size, flags };
 	LLVMValueRef r = cg_helper(g, BH_ringbuf_output, g->i64, args, 4);
 	LLVMBasicBlockRef lost = cg_block(g, "event_lost"), done = cg_block(g, "event_done");

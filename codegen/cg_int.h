@@ -46,6 +46,10 @@ enum {
 	BH_ktime_get_tai_ns = 208,
 };
 
+/* The event ring buffer of a program whose attached probes send events,
+ * with the default config (see RES_DEFAULT_RB_PAGES). */
+#define CG_RINGBUF_STREAM (4u << 20)
+
 /* Where an lvalue's bytes are. */
 enum cg_mem { MEM_BPF, MEM_KERNEL, MEM_USER, MEM_ANY };
 
@@ -97,6 +101,7 @@ struct cg {
 	/* for-map callback: its ctx argument, a u64 flag "the body returned" */
 	LLVMValueRef cb_ctx;
 	bool in_callback;
+	bool events_streaming;        /* an attached probe (not begin/end) sends events */
 	/* -k: the check for the probe reads of the expression being generated */
 	const struct action *read_err;
 };

@@ -396,8 +396,17 @@ static void maps_finish(struct cg *g)
 		map_btf(g, g->maps[m->id], m->bpf_name, map_type_id(m->kind), me, ks, vs);
 	}
 	{
-		/* a placeholder: the runtime sizes the ring buffer before load */
+		/* The runtime sizes the ring buffer before load from the config;
+		 * with the default size it keeps this one when larger: programs
+		 * whose attached probes stream events get CG_RINGBUF_STREAM so a
+		 * burst outlasts a reader waiting for a CPU (bpftrace's default is
+		 * ~16 MiB for every program; a begin/end-only program keeps the
+		 * small ring, which costs less to create). */
 		uint64_t want = (res->cfg.perf_rb_pages ? res->cfg.perf_rb_pages : 64) * 4096ull;
+
+		if (g->events_streaming && res->cfg.perf_rb_pages == RES_DEFAULT_RB_PAGES &&
+		    want < CG_RINGBUF_STREAM)
+			want = CG_RINGBUF_STREAM;
 		uint32_t p = 4096;
 
 		while (p < want && p < (1u << 31))

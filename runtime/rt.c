@@ -120,8 +120,10 @@ static uint64_t avail_mem_kb(void)
 
 /* Bytes for the events ring buffer: config perf_rb_pages pages (at least one
  * per CPU), or, when 0, bpftrace's automatic size from available memory
- * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages. */
-static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
+ * (256 KiB .. ~16 MiB). A ring buffer must be a power-of-two number of pages.
+ * With the default perf_rb_pages, the size the object was compiled with
+ * (@compiled) when larger: codegen's ring for programs that stream events. */
+static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus, uint64_t compiled)
 {
 	long page = sysconf(_SC_PAGE_SIZE);
 	uint64_t pages = res->cfg.perf_rb_pages;
@@ -140,6 +142,9 @@ static uint64_t rt_ringbuf_size(const struct resources *res, unsigned ncpus)
 			kb = 256;
 		pages = kb * 1024 / (uint64_t)page;
 	}
+	if (res->cfg.perf_rb_pages == RES_DEFAULT_RB_PAGES && compiled > pages * (uint64_t)page &&
+	    compiled <= RT_RINGBUF_MAX)
+		pages = compiled / (uint64_t)page;
 	return round_pow2(pages) * (uint64_t)page;
 }
 
@@ -334,7 +339,7 @@ static int rt_load(struct rt *rt, const void *data, size_t size)
 	}
 	events = bpf_object__find_map_by_name(rt->obj, RT_EVENTS_MAP);
 	if (events) {
-		uint64_t rb_size = rt_ringbuf_size(rt->res, rt->ncpus);
+		uint64_t rb_size = rt_ringbuf_size(rt->res, rt->ncpus, bpf_map__max_entries(events));
 
 		if (rb_size > RT_RINGBUF_MAX) {
 			fprintf(stderr, "ERROR: config perf_rb_pages = %u asks for an event ring buffer "

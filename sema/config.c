@@ -143,7 +143,7 @@ void sema_config(struct sema *s)
 
 	c->max_strlen = 1024;
 	c->max_map_keys = 4096;
-	c->perf_rb_pages = 64;
+	c->perf_rb_pages = RES_DEFAULT_RB_PAGES;
 	c->max_cat_bytes = 10240;
 	c->stack_mode = STACK_BPFTRACE;
 	c->print_maps_on_exit = true;

@@ -108,11 +108,16 @@ struct probe_info {
 	uint32_t order;              /* source order, for begin/end ordering */
 };
 
+/* perf_rb_pages when neither the config nor the environment sets it. The
+ * ring buffer of a program whose attached probes send events is then larger
+ * (codegen's CG_RINGBUF_STREAM, kept by the runtime). */
+#define RES_DEFAULT_RB_PAGES 64
+
 /* Options that shape the program, from config = {} / environment / flags. */
 struct res_config {
 	uint32_t max_strlen;         /* default 1024 */
 	uint32_t max_map_keys;       /* default 4096 */
-	uint32_t perf_rb_pages;      /* ring buffer size in pages, default 64 */
+	uint32_t perf_rb_pages;      /* ring buffer size in pages, default RES_DEFAULT_RB_PAGES */
 	uint32_t max_cat_bytes;
 	enum stack_mode stack_mode;
 	bool print_maps_on_exit;     /* default true */
