@@ -330,7 +330,7 @@ static bool is_trusted(const struct stat *st)
 	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static int check_dir(const char *dir)
+int cache_dir_check(const char *dir)
 {
 	struct stat st;
 
@@ -360,7 +360,7 @@ int cache_dir_make(const char *dir)
 	if (!err && mkdir(p, 0700) < 0 && errno != EEXIST)
 		err = -errno;
 	free(p);
-	return err ? err : check_dir(dir);
+	return err ? err : cache_dir_check(dir);
 }
 
 static char *entry_path(const char *dir, const struct sbuf *key)
@@ -405,7 +405,7 @@ int cache_lookup(const char *dir, const struct sbuf *key, void **data, size_t *s
 	unsigned char *buf = NULL;
 	struct stat st;
 	uint64_t key_len, obj_len;
-	int fd, err = check_dir(dir);
+	int fd, err = cache_dir_check(dir);
 
 	*data = NULL;
 	*size = 0;

@@ -60,6 +60,8 @@ char *cache_dir_default(void);
 /* Creates @dir (mode 0700) when missing; 0 when it exists and is ours and
  * writable by nobody else (safe to load from as root), else -errno. */
 int cache_dir_make(const char *dir);
+/* 0 when @dir is a directory of ours that nobody else may write to, else -errno. */
+int cache_dir_check(const char *dir);
 
 /* Looks up @key in @dir. 0 and a malloc'd object in *data, its size in *size, on a hit;
  * -ENOENT on a miss; another -errno when the cache cannot be used. A corrupt

@@ -99,8 +99,10 @@ static void remove_stale(const char *dir, const char *keep)
 /* The module as a file of the cache directory, named by its digest:
  * written once (copied, then renamed into place), then opened like any
  * library, with no copy. A file of the wrong size is replaced; the ABI stamp
- * is checked after loading. NULL when the directory cannot be used. */
-static void *open_cached(char *path, size_t size)
+ * is checked after loading. NULL when the directory cannot be used. With
+ * !@may_write (--no-cache: nothing is written) only a module already there
+ * is used. */
+static void *open_cached(char *path, size_t size, bool may_write)
 {
 	size_t len = (size_t)(scry_cg_blob_end - scry_cg_blob);
 	char *dir = cache_dir_default(), name[96], tmp[PATH_MAX + 128];
@@ -108,16 +110,20 @@ static void *open_cached(char *path, size_t size)
 	void *h = NULL;
 	int fd;
 
-	if (!dir || cache_dir_make(dir)) {
+	if (!dir || (may_write ? cache_dir_make(dir) : cache_dir_check(dir))) {
 		free(dir);
 		return NULL;
 	}
 	snprintf(name, sizeof(name), "scry-codegen-%s.so", scry_cg_blob_id);
 	snprintf(path, size, "%s/%s", dir, name);
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-	    (size_t)st.st_size == len) {
+	    !(st.st_mode & (S_IWGRP | S_IWOTH)) && (size_t)st.st_size == len) {
 		free(dir);
 		return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
+	if (!may_write) {
+		free(dir);
+		return NULL;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/%s.part%d", dir, name, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0700);
@@ -135,11 +141,12 @@ static void *open_cached(char *path, size_t size)
 	return h;
 }
 
-/* Without a usable cache directory: the module in a memfd (copied on every
- * cache miss, ~40 ms for its 38 MB). */
+/* Without a usable cache directory (or with --no-cache and no module there
+ * yet): the module in a memfd (copied on every cache miss, ~40 ms for its
+ * 38 MB). */
 static void *open_embedded(char *path, size_t size)
 {
-	void *h = cg_no_cache_dir ? NULL : open_cached(path, size);
+	void *h = open_cached(path, size, !cg_no_cache_dir);
 	int fd;
 
 	if (h)
