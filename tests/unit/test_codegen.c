@@ -128,6 +128,38 @@ static void check_map_types(void)
 	built_fini(&b);
 }
 
+/* The failed-update counter (RT_MAP_FULL_MAP): one per-CPU u64 slot per map,
+ * present only when a hash map is updated. */
+static void check_map_full(void)
+{
+	static const struct {
+		const char *text;
+		bool want;
+	} cases[] = {
+		{ "begin { @c[1] = count(); @v = 5; exit(); }", true },
+		{ "begin { @h = hist(3); exit(); }", true },
+		{ "begin { @n = count(); exit(); }", false },
+		{ "let @l = lruhash(10); begin { @l[1] = 1; exit(); }", false },
+		{ "begin { printf(\"x\\n\"); exit(); }", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct built b;
+		struct bpf_map *m;
+
+		build(&b, cases[i].text);
+		m = b.bo ? bpf_object__find_map_by_name(b.bo, RT_MAP_FULL_MAP) : NULL;
+		if (cases[i].want)
+			ok(m && bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY &&
+				   bpf_map__key_size(m) == 4 && bpf_map__value_size(m) == 8 &&
+				   bpf_map__max_entries(m) == b.res.maps.n,
+			   "map_full counter, one slot per map: %s", cases[i].text);
+		else
+			ok(b.bo && !m, "no map_full counter: %s", cases[i].text);
+		built_fini(&b);
+	}
+}
+
 int main(void)
 {
 	libbpf_set_print(quiet_print);
@@ -152,5 +184,6 @@ int main(void)
 	check_prog("struct S { int a[4]; char c[3]; }; begin { $p = (struct S *)0; $i = 7; "
 		   "print(($p->a[$i], $p->c)); @avg = avg(1); print(@avg + 1); }");
 	check_map_types();
+	check_map_full();
 	return done_testing();
 }
