@@ -144,6 +144,14 @@ int pipeline_run(const struct scry_opts *o, struct ast_ctx *cx, struct ast_node 
 		if (!child)
 			return 1;
 	}
+	/* least privilege: the compiler reads untrusted input; the child has
+	 * the caller's capabilities already */
+	if (!o->unsafe && !o->list && o->mode == MODE_RUN) {
+		err = rt_caps_drop_unused();
+		if (err)
+			fprintf(stderr, "WARNING: could not drop unused capabilities: %s\n",
+				strerror(-err));
+	}
 
 	so.pos_params = o->pos_params;
 	so.n_pos_params = o->n_pos_params;

@@ -19,7 +19,13 @@
  * child). Everything else leaves the effective, permitted, inheritable,
  * ambient and bounding sets, so no later exec gets it back either.
  *
- * Nothing is dropped when the program calls system() (its commands run with
+ * Before that, once the -c child is forked (it keeps the caller's set, as in
+ * bpftrace), everything outside RT_CAPS_RUN goes (rt_caps_drop_unused): the
+ * compiler parses untrusted input (the script, and the ELF, DWARF and USDT
+ * notes of traced binaries) with no CAP_SYS_MODULE, CAP_NET_ADMIN,
+ * CAP_SETUID and the like. Without --unsafe only: system() needs none of this.
+ *
+ * Nothing is dropped after attach when the program calls system() (its commands run with
  * the tracer's privileges, as in bpftrace), or when SCRY_KEEP_CAPS is set in
  * the environment. CAP_DAC_OVERRIDE stays when libbpf had to create legacy
  * kprobe/uprobe events in tracefs (named libbpf_<pid>_...), which it removes
@@ -47,6 +53,16 @@
 #define RT_CAPS_KEEP                                                                     \
 	(CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_SYSLOG) | \
 	 CAP_BIT(CAP_KILL))
+
+/* Capabilities a run may use up to attach (see rt_caps_drop_unused): loading
+ * and attaching, reading files and processes for probes and symbols, tracefs
+ * (CAP_DAC_OVERRIDE: legacy probe events; CAP_SYS_ADMIN also mounts debugfs
+ * for debugf()), raising RLIMIT_NOFILE/RLIMIT_MEMLOCK, a --metrics port below
+ * 1024, and dropping the rest later (CAP_SETPCAP). */
+#define RT_CAPS_RUN                                                                       \
+	(RT_CAPS_KEEP | CAP_BIT(CAP_BPF) | CAP_BIT(CAP_PERFMON) | CAP_BIT(CAP_SYS_ADMIN) |    \
+	 CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_SYS_RESOURCE) | CAP_BIT(CAP_IPC_LOCK) |      \
+	 CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_SETPCAP))
 
 static int caps_get(uint64_t *eff, uint64_t *prm, uint64_t *inh)
 {
@@ -189,23 +205,20 @@ static unsigned last_cap(void)
 	return n > 63 ? 63 : n;
 }
 
-int rt_caps_drop(struct rt *rt)
+static bool keep_all(void)
 {
-	uint64_t eff, prm, inh, keep = RT_CAPS_KEEP;
 	const char *env = getenv("SCRY_KEEP_CAPS");
+
+	return env && *env && strcmp(env, "0") != 0;
+}
+
+/* Leaves only @keep in every capability set of this process. */
+static int caps_limit(uint64_t keep)
+{
+	uint64_t eff, prm, inh;
 	unsigned last;
 	int err;
 
-	if (env && *env && strcmp(env, "0") != 0)
-		return 0;
-	for (size_t i = 0; i < rt->res->actions.n; i++) {
-		const struct action *a = rt->res->actions.v[i];
-
-		if (a->kind == ACT_SYSTEM)
-			return 0;
-	}
-	if (has_legacy_events())
-		keep |= CAP_BIT(CAP_DAC_OVERRIDE);
 	err = caps_get(&eff, &prm, &inh);
 	if (err)
 		return err;
@@ -215,7 +228,32 @@ int rt_caps_drop(struct rt *rt)
 		if (!(keep & CAP_BIT(c)) && prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	err = caps_set(eff & keep, prm & keep, 0);
+	return caps_set(eff & keep, prm & keep, 0);
+}
+
+int rt_caps_drop_unused(void)
+{
+	if (keep_all())
+		return 0;
+	return caps_limit(RT_CAPS_RUN);
+}
+
+int rt_caps_drop(struct rt *rt)
+{
+	uint64_t keep = RT_CAPS_KEEP;
+	int err;
+
+	if (keep_all())
+		return 0;
+	for (size_t i = 0; i < rt->res->actions.n; i++) {
+		const struct action *a = rt->res->actions.v[i];
+
+		if (a->kind == ACT_SYSTEM)
+			return 0;
+	}
+	if (has_legacy_events())
+		keep |= CAP_BIT(CAP_DAC_OVERRIDE);
+	err = caps_limit(keep);
 	if (err)
 		return err;
 	rt->caps_dropped = true;

@@ -72,6 +72,12 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
  * (uprobes: CAP_SYS_ADMIN) are named when their attach fails. */
 bool rt_check_privileges(FILE *err, const char *prog_name);
 
+/* Drops every capability no stage up to attach uses (see runtime/caps.c);
+ * the run drops most of the rest after attach. For a program that cannot
+ * call system() (no --unsafe), after the -c child is forked. Nothing when
+ * SCRY_KEEP_CAPS is set. 0 or -errno. */
+int rt_caps_drop_unused(void);
+
 /* ---- verifier log (after a failed load) ---- */
 
 /* Appends to @reason the verifier's reason (the last line that is not a
