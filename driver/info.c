@@ -181,6 +181,9 @@ void scry_info(FILE *out)
 	fprintf(out, "  libbpf: %u.%u\n", libbpf_major_version(), libbpf_minor_version());
 	fprintf(out, "  libdw (DWARF support): %s\n", yes_no(SCRY_HAVE_LIBDW));
 	fprintf(out, "  dwunwind (DWARF stack unwinding): no\n");
+	/* uprobe:libc:f, uprobe:libc.so.6:f (probes/libpath.c: ld.so.cache and
+	 * the default directories), under the name bpftrace's --info uses */
+	fprintf(out, "  bcc library path resolution: yes\n");
 	fprintf(out, "\n");
 	if (!scry_has_bpf_privileges()) {
 		fprintf(out, "Kernel features: run as root to probe them\n");
