@@ -5,7 +5,9 @@
  * FUNC `__probestub_<name>` (older kernels: `__traceiter_<name>`) whose
  * FUNC_PROTO starts with `void *__data` followed by the tracepoint's arguments.
  * Without BTF, names come from <tracefs>/available_events and args are unknown.
- * The module part is "vmlinux" for built-in tracepoints. */
+ * The module part is "vmlinux" for built-in tracepoints. Programs are BTF raw
+ * tracepoints (tp_btf: tracing programs attached by BTF id, as bpftrace's),
+ * or plain raw_tp programs without BTF. */
 #include "probes/probe_int.h"
 
 #include <errno.h>
@@ -150,7 +152,10 @@ static int rt_expand(const struct probe_env *env, const struct ast_node *ap, str
 
 static const char *rt_section(const struct probe_target *t, struct arena *a)
 {
-	return arena_printf(a, "raw_tp/%s", t->target);
+	/* BTF raw tracepoints (tracing programs, as bpftrace): more helpers
+	 * (socket_cookie) than plain raw_tp programs, which remain for kernels
+	 * without BTF */
+	return arena_printf(a, "%s/%s", t->priv ? "tp_btf" : "raw_tp", t->target);
 }
 
 /* The typed argument record of raw tracepoint @name, or NULL without BTF. */
@@ -209,7 +214,11 @@ static int rt_context(const struct probe_env *env, const struct probe_target *t,
 
 static int rt_attach(struct bpf_program *prog, const struct probe_target *t, struct ptrvec *links)
 {
-	struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, t->target);
+	/* a BTF raw tracepoint (tp_btf): the target is the program's attach
+	 * BTF id (btf_trace_<name>), found by libbpf at load */
+	struct bpf_link *link = bpf_program__type(prog) == BPF_PROG_TYPE_TRACING
+					? bpf_program__attach_trace(prog)
+					: bpf_program__attach_raw_tracepoint(prog, t->target);
 
 	if (!link)
 		return errno ? -errno : -EINVAL;

@@ -325,6 +325,8 @@ static const struct type *incdec(struct sema *s, struct ast_node *n)
 	return NULL;
 }
 
+static const struct type *struct_fields(struct sema *s, const struct type *t);
+
 static const struct type *unop(struct sema *s, struct ast_node **np)
 {
 	struct ast_node *n = *np;
@@ -402,7 +404,20 @@ static const struct type *unop(struct sema *s, struct ast_node **np)
 			c->as = t->as;
 			return c;
 		}
-		return t->elem;
+		{
+			/* a kernel struct behind a pointer comes shallow (name and
+			 * BTF id): the value needs its members (print(*args.path)) */
+			const struct type *e = struct_fields(s, t->elem);
+
+			if (e != t->elem && e->as != t->elem->as) {
+				struct type *c = arena_alloc(s->a, sizeof(*c));
+
+				*c = *e;
+				c->as = t->elem->as;
+				e = c;
+			}
+			return e;
+		}
 	case AST_OP_ADDR:
 		return sema_ty_ptr(s, t, AS_KERNEL);
 	default:

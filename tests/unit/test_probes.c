@@ -473,7 +473,7 @@ static void test_rawtp(const struct probe_env *env)
 	ok(expand(env, "rawtracepoint:sched_switch") == 0 && targets.n == 1, "rt exact");
 	is_str(tgt(0)->full, "rawtracepoint:vmlinux:sched_switch", "rt full has module");
 	is_str(tgt(0)->target, "sched_switch", "rt target");
-	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "raw_tp/sched_switch", "rt section");
+	is_str(tgt(0)->ops->section(tgt(0), &cx.arena), "tp_btf/sched_switch", "rt section (BTF raw tracepoint)");
 	ok(expand(env, "rt:vmlinux:sys_*") == 0 && targets.n == 1, "rt module + wildcard");
 	ok(expand(env, "rt:*") == 0 && targets.n == 2, "rt *");
 	ok(expand(env, "rt:nonsense") == 0 && targets.n == 0, "rt missing");
