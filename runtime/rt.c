@@ -861,8 +861,7 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 		return 1;
 	}
 	{
-		const char *mp = getenv("BPFTRACE_MAX_PROBES");
-		unsigned long max = mp ? strtoul(mp, NULL, 0) : 1024;
+		unsigned long max = (unsigned long)res->cfg.max_probes;
 
 		if (max && res->probes.n > max) {
 			fprintf(stderr, "ERROR: Can't attach to %zu probes because it exceeds the "

@@ -16,7 +16,7 @@ static const char *const renamed[][2] = {
 
 static const char *const known_ignored[] = {
 	"cache_user_symbols", "cpp_demangle", "lazy_symbolication", "log_size", "max_bpf_progs",
-	"max_probes", "use_blazesym", "unstable_import", "unstable_tseries",
+	"use_blazesym", "unstable_import", "unstable_tseries",
 	"unstable_typeinfo", "unstable_dw_ustack", "unstable_map_decl", "unstable_macro",
 	"no_cpp_demangle",
 };
@@ -89,6 +89,7 @@ static int config_set(struct sema *s, const char *key, bool has_int, uint64_t iv
 	INTKEY("perf_rb_pages", perf_rb_pages)
 	INTKEY("max_cat_bytes", max_cat_bytes)
 	INTKEY("on_stack_limit", on_stack_limit)
+	INTKEY("max_probes", max_probes)
 #undef INTKEY
 	if (!strcmp(key, "stack_mode"))
 		return parse_stack_mode(sv, &c->stack_mode) ? 0 : -2;
@@ -135,6 +136,7 @@ void sema_config(struct sema *s)
 		{ "BPFTRACE_MAX_CAT_BYTES", "max_cat_bytes" },
 		{ "BPFTRACE_STACK_MODE", "stack_mode" },
 		{ "BPFTRACE_ON_STACK_LIMIT", "on_stack_limit" },
+		{ "BPFTRACE_MAX_PROBES", "max_probes" },
 		{ "BPFTRACE_STR_TRUNC_TRAILER", "str_trunc_trailer" },
 		{ "BPFTRACE_MISSING_PROBES", "missing_probes" },
 		{ "BPFTRACE_LICENSE", "license" },
@@ -148,6 +150,7 @@ void sema_config(struct sema *s)
 	c->stack_mode = STACK_BPFTRACE;
 	c->print_maps_on_exit = true;
 	c->on_stack_limit = 32;
+	c->max_probes = 1024;
 	c->missing_probes = 0;
 	c->license = "GPL";
 	c->str_trunc_trailer = "..";

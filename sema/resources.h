@@ -122,6 +122,7 @@ struct res_config {
 	enum stack_mode stack_mode;
 	bool print_maps_on_exit;     /* default true */
 	uint32_t on_stack_limit;
+	uint64_t max_probes;         /* attach points at most (0: no limit), default 1024 */
 	int missing_probes;          /* 0 error, 1 warn, 2 ignore */
 	const char *license;         /* "GPL" */
 	const char *str_trunc_trailer; /* ".." */
