@@ -14,7 +14,8 @@
 /* bpf_get_stack(ctx, buf, size, flags) */
 #define CG_HELPER_GET_STACK 67
 
-static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key, LLVMValueRef val);
+static void map_update(struct cg *g, struct ast_node *m, const struct map_info *mi, LLVMValueRef key,
+		       LLVMValueRef val);
 
 static bool is_bucketed(const struct map_info *mi)
 {
@@ -91,7 +92,7 @@ static void tseries(struct cg *g, struct ast_node *m, struct ast_node *call)
 	LLVMBuildStore(g->b, x, init);
 	LLVMBuildStore(g->b, meta0, cg_gep(g, init, 8));
 	LLVMBuildStore(g->b, epoch, cg_gep(g, init, 16));
-	map_update(g, mi, key, init);
+	map_update(g, m, mi, key, init);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
@@ -134,27 +135,36 @@ LLVMValueRef cg_map_lookup(struct cg *g, const struct map_info *mi, LLVMValueRef
 	return cg_helper(g, BH_map_lookup_elem, g->ptr, args, 2);
 }
 
-/* A failed update of a full map (-E2BIG; -ENOMEM when the kernel cannot
- * allocate the element) adds 1 to the map's slot of RT_MAP_FULL_MAP, which the
- * runtime reports by map name. A success costs one branch. */
-static void map_update(struct cg *g, const struct map_info *mi, LLVMValueRef key, LLVMValueRef val)
+/* A failed update of a hash map adds 1 to the map's slot of RT_MAP_FULL_MAP
+ * (a .bss array), which the runtime reports by map name. With BPF_ANY the
+ * update fails only when the map is full (-E2BIG) or the kernel cannot
+ * allocate the element (-ENOMEM). A success costs one branch; a failure
+ * four instructions (the slot's address, 1, an atomic add). */
+static void map_update(struct cg *g, struct ast_node *m, const struct map_info *mi, LLVMValueRef key,
+		       LLVMValueRef val)
 {
-	LLVMValueRef args[4] = { g->maps[mi->id], key, val, cg_i64(g, 0) }, r, full;
-	LLVMBasicBlockRef fail, count, done;
+	const struct action *w = m && mi->is_declared ? cg_warning_for(g, m) : NULL;
+	LLVMValueRef args[4] = { g->maps[mi->id], key, val, cg_i64(g, 0) }, r, idx[2], slot;
+	LLVMBasicBlockRef count, done;
 
 	r = g->last_update = cg_helper(g, BH_map_update_elem, g->i64, args, 4);
 	if (mi->kind != MAPK_HASH && mi->kind != MAPK_PERCPU_HASH)
 		return; /* arrays have every element; LRU hashes evict */
-	fail = cg_block(g, "update_fail");
 	count = cg_block(g, "map_full");
 	done = cg_block(g, "update_done");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), fail, done);
-	LLVMPositionBuilderAtEnd(g->b, fail);
-	full = LLVMBuildOr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r, cg_i64(g, (uint64_t)-E2BIG), ""),
-			   LLVMBuildICmp(g->b, LLVMIntEQ, r, cg_i64(g, (uint64_t)-ENOMEM), ""), "");
-	LLVMBuildCondBr(g->b, full, count, done);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r, cg_i64(g, 0), ""), count, done);
 	LLVMPositionBuilderAtEnd(g->b, count);
-	cg_counter_inc(g, g->map_full, mi->id, done);
+	idx[0] = cg_i64(g, 0);
+	idx[1] = cg_i64(g, mi->id);
+	slot = LLVMBuildInBoundsGEP2(g->b, LLVMGlobalGetValueType(g->map_full), g->map_full, idx, 2,
+				     "");
+	LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, slot, cg_i64(g, 1),
+			   LLVMAtomicOrderingMonotonic, 0);
+	/* a declared map also says where, as bpftrace does: "Map full; can't
+	 * update element." at the update */
+	if (w)
+		cg_runtime_warning(g, w, LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0));
+	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
@@ -287,21 +297,17 @@ void cg_map_store(struct cg *g, struct ast_node *m, LLVMValueRef key, LLVMValueR
 	} else {
 		vp = v;
 	}
-	map_update(g, mi, key, vp);
+	map_update(g, m, mi, key, vp);
 }
 
 void cg_map_assign(struct cg *g, struct ast_node *m, struct ast_node *rhs)
 {
 	const struct map_info *mi = m->map.info;
 	LLVMValueRef v = cg_expr(g, rhs), key;
-	const struct action *w;
 
 	v = cg_convert(g, v, rhs->type, mi->value_type);
 	key = cg_map_key(g, m, 0);
 	cg_map_store(g, m, key, v);
-	w = mi->is_declared ? cg_warning_for(g, m) : NULL;
-	if (w && g->last_update)
-		cg_runtime_warning(g, w, LLVMBuildICmp(g->b, LLVMIntSLT, g->last_update, cg_i64(g, 0), ""));
 }
 
 /* log2 bucket of bpftrace's hist(): 0 for negative values, 1 + v below 2^k,
@@ -437,7 +443,7 @@ void cg_agg(struct cg *g, struct ast_node *m, struct ast_node *call)
 	default:
 		break;
 	}
-	map_update(g, mi, key, init);
+	map_update(g, m, mi, key, init);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }

@@ -75,7 +75,7 @@ struct cg {
 	LLVMValueRef *maps;  /* by map_info.id */
 	LLVMValueRef events, scratch, stacks, stacks_bid, state; /* state[0]: exit() was called */
 	LLVMValueRef lost;            /* RT_LOST_MAP: events that did not fit (per-CPU u64) */
-	LLVMValueRef map_full;        /* RT_MAP_FULL_MAP: failed updates by map id (per-CPU u64) */
+	LLVMValueRef map_full;        /* RT_MAP_FULL_MAP: failed updates by map id (u64[] in .bss) */
 	LLVMValueRef count_key, count_key_fn; /* key slot of the two above, on the stack of
 					       * function count_key_fn (see cg_counter_inc) */
 	bool has_exit;

@@ -364,7 +364,17 @@ static void maps_create(struct cg *g)
 	}
 	g->events = map_global(g, RT_EVENTS_MAP);
 	g->lost = map_global(g, RT_LOST_MAP);
-	g->map_full = map_global(g, RT_MAP_FULL_MAP);
+	{
+		/* failed updates by map id: a u64 array in .bss (the only variable
+		 * there, at offset 0), incremented atomically by the failure path */
+		LLVMTypeRef at = LLVMArrayType(g->i64, res->maps.n ? (unsigned)res->maps.n : 1);
+
+		g->map_full = LLVMAddGlobal(g->mod, at, RT_MAP_FULL_MAP);
+		LLVMSetInitializer(g->map_full, LLVMConstNull(at));
+		LLVMSetSection(g->map_full, ".bss");
+		LLVMSetAlignment(g->map_full, 8);
+		LLVMSetLinkage(g->map_full, LLVMInternalLinkage);
+	}
 	g->scratch = map_global(g, "scratch");
 	g->stacks = map_global(g, "stacks");
 	g->state = map_global(g, "state");
@@ -428,10 +438,7 @@ static void maps_finish(struct cg *g)
 		map_btf(g, g->lost, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
 	else
 		LLVMDeleteGlobal(g->lost);
-	if (module_uses(g->map_full))
-		map_btf(g, g->map_full, RT_MAP_FULL_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
-			res->maps.n ? (uint32_t)res->maps.n : 1, 4, 8);
-	else
+	if (!module_uses(g->map_full))
 		LLVMDeleteGlobal(g->map_full);
 	if (module_uses(g->state))
 		map_btf(g, g->state, "state", BPF_MAP_TYPE_ARRAY, 2, 4, 8); /* [1]: event wake-up time */

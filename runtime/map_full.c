@@ -1,14 +1,14 @@
 /* map_full.c — failed map updates, reported by map name.
  *
  * When bpf_map_update_elem fails because a hash map is full (-E2BIG) or the
- * kernel cannot allocate the element (-ENOMEM), the program adds 1 to the
- * map's slot (key map_info.id) of the per-CPU array RT_MAP_FULL_MAP (see
- * codegen/builtin_agg.c). The update is lost: the key is missing from the map,
- * or an aggregation missed a value. Nothing of it is silent: with -v the
- * counts are shown while tracing (at most once a second, only when one grew),
- * and every map with failures is named at exit, with the way to make it
- * bigger. The per-CPU counts are summed here; reading them needs no privilege
- * beyond the map's fd. */
+ * kernel cannot allocate the element (-ENOMEM), the program atomically adds 1
+ * to the map's slot (index map_info.id) of the u64 array RT_MAP_FULL_MAP, the
+ * only variable of the object's .bss (see codegen/builtin_agg.c). The update
+ * is lost: the key is missing from the map, or an aggregation missed a value.
+ * Nothing of it is silent: with -v the counts are shown while tracing (at
+ * most once a second, only when one grew), and every map with failures is
+ * named at exit, with the way to make it bigger. Reading them needs no
+ * privilege beyond the map's fd. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,16 +18,12 @@
 
 #include "runtime/rt_int.h"
 
-/* Sum over the CPUs of slot @id. */
-static uint64_t full_count(struct rt *rt, uint32_t id, uint64_t *percpu)
+/* The counts of every map into @buf (the .bss map's one value). */
+static bool full_counts(struct rt *rt, uint64_t *buf)
 {
-	uint64_t sum = 0;
-	unsigned n = bpf_map__type(rt->map_full) == BPF_MAP_TYPE_PERCPU_ARRAY ? rt->ncpus : 1;
+	uint32_t zero = 0;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(rt->map_full), &id, percpu) == 0)
-		for (unsigned i = 0; i < n; i++)
-			sum += percpu[i];
-	return sum;
+	return bpf_map_lookup_elem(bpf_map__fd(rt->map_full), &zero, buf) == 0;
 }
 
 static double mono_s(void)
@@ -40,10 +36,19 @@ static double mono_s(void)
 
 void rt_map_full_init(struct rt *rt)
 {
-	rt->map_full = bpf_object__find_map_by_name(rt->obj, RT_MAP_FULL_MAP);
-	if (rt->map_full && (bpf_map__value_size(rt->map_full) != 8 ||
-			     bpf_map__key_size(rt->map_full) != 4))
-		rt->map_full = NULL;
+	struct bpf_map *m;
+	size_t want = (rt->res->maps.n ? rt->res->maps.n : 1) * sizeof(uint64_t);
+
+	rt->map_full = NULL;
+	/* libbpf names it "<object>.bss" */
+	bpf_object__for_each_map(m, rt->obj) {
+		const char *name = bpf_map__name(m);
+		size_t len = strlen(name);
+
+		if (bpf_map__is_internal(m) && len >= 4 && !strcmp(name + len - 4, ".bss") &&
+		    bpf_map__value_size(m) == want && bpf_map__key_size(m) == 4)
+			rt->map_full = m;
+	}
 	if (rt->map_full)
 		rt->n_full = xcalloc(rt->res->maps.n ? rt->res->maps.n : 1, sizeof(*rt->n_full));
 }
@@ -63,7 +68,7 @@ static const char *map_display_name(const struct map_info *m)
 void rt_map_full_poll(struct rt *rt, bool at_exit)
 {
 	uint32_t n_maps, max_id;
-	uint64_t *percpu;
+	uint64_t *counts;
 	bool hint = false, hint_decl = false;
 	double now;
 
@@ -77,16 +82,18 @@ void rt_map_full_poll(struct rt *rt, bool at_exit)
 			return;
 		rt->full_polled = now;
 	}
-	max_id = bpf_map__max_entries(rt->map_full);
 	n_maps = (uint32_t)rt->res->maps.n;
-	percpu = xcalloc(rt->ncpus, sizeof(*percpu));
+	max_id = (uint32_t)(bpf_map__value_size(rt->map_full) / sizeof(uint64_t));
+	counts = xcalloc(max_id, sizeof(*counts));
+	if (!full_counts(rt, counts))
+		n_maps = 0;
 	for (uint32_t i = 0; i < n_maps; i++) {
 		const struct map_info *m = rt->res->maps.v[i];
 		uint64_t c;
 
 		if (m->id >= max_id)
 			continue;
-		c = full_count(rt, m->id, percpu);
+		c = counts[m->id];
 		if (at_exit) {
 			if (!c)
 				continue;
@@ -112,5 +119,5 @@ void rt_map_full_poll(struct rt *rt, bool at_exit)
 	if (hint_decl)
 		fprintf(stderr, "HINT: a declared map holds the number of entries its declaration "
 				"gives (`let @m = hash(N)`); give it more\n");
-	free(percpu);
+	free(counts);
 }

@@ -128,8 +128,23 @@ static void check_map_types(void)
 	built_fini(&b);
 }
 
-/* The failed-update counter (RT_MAP_FULL_MAP): one per-CPU u64 slot per map,
- * present only when a hash map is updated. */
+/* The failed-update counter (RT_MAP_FULL_MAP): a u64 per map, the object's
+ * .bss (libbpf's "<object>.bss" array: one value of 8 bytes a map), present
+ * only when a hash map is updated. */
+static struct bpf_map *bss_map(struct bpf_object *bo)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, bo) {
+		const char *n = bpf_map__name(m);
+		size_t len = strlen(n);
+
+		if (bpf_map__is_internal(m) && len >= 4 && !strcmp(n + len - 4, ".bss"))
+			return m;
+	}
+	return NULL;
+}
+
 static void check_map_full(void)
 {
 	static const struct {
@@ -148,11 +163,11 @@ static void check_map_full(void)
 		struct bpf_map *m;
 
 		build(&b, cases[i].text);
-		m = b.bo ? bpf_object__find_map_by_name(b.bo, RT_MAP_FULL_MAP) : NULL;
+		m = b.bo ? bss_map(b.bo) : NULL;
 		if (cases[i].want)
-			ok(m && bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY &&
-				   bpf_map__key_size(m) == 4 && bpf_map__value_size(m) == 8 &&
-				   bpf_map__max_entries(m) == b.res.maps.n,
+			ok(m && bpf_map__type(m) == BPF_MAP_TYPE_ARRAY &&
+				   bpf_map__key_size(m) == 4 && bpf_map__max_entries(m) == 1 &&
+				   bpf_map__value_size(m) == 8 * b.res.maps.n,
 			   "map_full counter, one slot per map: %s", cases[i].text);
 		else
 			ok(b.bo && !m, "no map_full counter: %s", cases[i].text);
