@@ -164,10 +164,11 @@ struct call_info {
  * increment when an event does not fit in the ring buffer (bpf_ringbuf_output
  * failed). The runtime reports the losses as bpftrace does ("Lost N events"). */
 #define RT_LOST_MAP "lost_events"
-/* Optional: a per-CPU u64 array with one slot per map (key map_info.id) that
- * programs increment when bpf_map_update_elem fails because the map is full
- * (-E2BIG, or -ENOMEM when no element can be allocated). The runtime reports
- * the counts by map name at exit, and with -v as they grow. */
+/* Optional: a u64 array with one slot per map (index map_info.id), the only
+ * variable of the object's .bss, that programs increment atomically when
+ * bpf_map_update_elem fails because the map is full (-E2BIG, or -ENOMEM when no
+ * element can be allocated). The runtime reports the counts by map name at
+ * exit, and with -v as they grow. */
 #define RT_MAP_FULL_MAP "map_full"
 
 struct resources {
