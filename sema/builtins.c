@@ -216,6 +216,20 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 		sema_err(s, n->loc, "Call to %s() has the wrong number of arguments", n->call.name);
 		return NULL;
 	}
+	for (int i = 0; i < s->macro_depth && i < (int)ARRAY_SIZE(s->macro_stack); i++) {
+		struct sbuf chain = { 0 };
+
+		if (s->macro_stack[i] != m)
+			continue;
+		/* recursion is refused at once (two self-calls per body would
+		 * otherwise expand 2^depth times), as bpftrace does */
+		for (int j = i; j < s->macro_depth && j < (int)ARRAY_SIZE(s->macro_stack); j++)
+			sbuf_printf(&chain, "%s > ", s->macro_stack[j]->macro.name);
+		sema_err(s, n->loc, "Recursive macro call detected. Call chain: %s%s",
+			 sbuf_str(&chain), m->macro.name);
+		sbuf_fini(&chain);
+		return NULL;
+	}
 	if (s->macro_depth > 32) {
 		sema_err(s, n->loc, "Recursive macro call: %s", n->call.name);
 		return NULL;
@@ -261,8 +275,10 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 	body->loc = n->loc;
 	body->next = n->next;
 	*np = body;
-	if (s->macro_depth >= 0 && (size_t)s->macro_depth < ARRAY_SIZE(s->macro_sites))
+	if (s->macro_depth >= 0 && (size_t)s->macro_depth < ARRAY_SIZE(s->macro_sites)) {
 		s->macro_sites[s->macro_depth] = n->loc;
+		s->macro_stack[s->macro_depth] = m;
+	}
 	s->macro_depth++;
 	t = sema_expr(s, np);
 	s->macro_depth--;

@@ -56,6 +56,7 @@ struct sema {
 	struct ptrvec getopt_descs; /* their descriptions (const char * or NULL) */
 	int macro_depth;
 	struct loc macro_sites[40]; /* call sites of the macros being expanded, outermost first */
+	const struct ast_node *macro_stack[40]; /* the macros being expanded (AST_MACRO) */
 	struct ptrvec expansions;   /* struct sema_expansion *: errorf/warnf inside macros */
 	unsigned n_macro_exp;       /* macro expansions so far (private names) */
 	const char *macro_suffix;   /* while a macro body is rewritten */
