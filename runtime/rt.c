@@ -564,8 +564,8 @@ static int rt_attach_one(struct rt *rt, const struct probe_info *pi)
 		if (!err && rt->links.n == before)
 			err = -ENOENT; /* nothing attached: never succeed silently */
 	}
-	if (!err)
-		return 1;
+	if (!err) /* a kprobe_multi/uprobe_multi link counts its functions, as bpftrace */
+		return pi->target->n_syms ? (int)pi->target->n_syms : 1;
 	/* a partial attach of this probe is undone */
 	while (rt->links.n > before)
 		probe_link_destroy(rt->links.v[--rt->links.n]);
@@ -909,8 +909,22 @@ int rt_run(const struct rt_opts *o, const void *obj, size_t size, const struct r
 	sigaction(SIGUSR1, &sa, &old_usr1);
 	sa.sa_handler = rt_on_signal;
 
+	if (rt_filter_probes(&rt))
+		goto out;
+	{
+		/* --probe-filter left nothing: as a program without probes */
+		size_t kept = 0;
+
+		for (size_t i = 0; i < res->probes.n; i++)
+			kept += !rt.skip[i];
+		if (!kept) {
+			if (!o->quiet)
+				printf("No probes to attach\n");
+			goto out;
+		}
+	}
 	/* --metrics binds before anything is loaded: a taken port attaches nothing */
-	if (rt_filter_probes(&rt) || rt_metrics_open(&rt) || rt_load(&rt, obj, size))
+	if (rt_metrics_open(&rt) || rt_load(&rt, obj, size))
 		goto out;
 
 	rt.maps = xcalloc(res->maps.n ? res->maps.n : 1, sizeof(*rt.maps));
