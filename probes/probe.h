@@ -192,6 +192,15 @@ bool probe_has_wildcard(const char *s);
  * *why gets a short reason ("invalid integer", "invalid trailing bytes"). */
 int probe_parse_uint(const char *s, uint64_t *out, const char **why);
 
+/* "did you mean" over the sorted "<module>:<name>" entries @all (kernel
+ * functions, raw tracepoints, tracepoint categories and events): with @mod,
+ * the closest name within that module ("mod:name"), or when the module has
+ * none, the closest module that has @name ("mod2:name"); without @mod, the
+ * closest name of any module ("name"). In @a; NULL if nothing is close or
+ * a part has a wildcard. */
+const char *probe_suggest_in(const struct strvec *all, const char *mod, const char *name,
+			     struct arena *a);
+
 /* -l [PATTERN]: prints every probe matching a full pattern across probe types,
  * as bpftrace -l does: "tracepoint:syscalls:sys_enter_*", "*open*" (no ':'
  * means "*:PATTERN"), "software:*", NULL or "*" for everything; several

@@ -119,14 +119,6 @@ int probe_attach_perf(struct bpf_program *prog, const struct probe_target *t, st
 int probe_list_perf(const struct probe_ops *ops, const struct probe_perf_event *tab, size_t n,
 		    const char *glob, FILE *out);
 
-/* "did you mean" over the sorted "<module>:<name>" entries @all (kernel
- * functions, raw tracepoints, tracepoint categories and events): with @mod,
- * the closest name within that module ("mod:name"), or when the module has
- * none, the closest module that has @name ("mod2:name"); without @mod, the
- * closest name of any module ("name"). In @a; NULL if nothing is close or
- * a part has a wildcard. */
-const char *probe_suggest_in(const struct strvec *all, const char *mod, const char *name,
-			     struct arena *a);
 
 /* kprobe/kretprobe (kprobe.c). */
 int probe_kprobe_expand(const struct probe_ops *ops, const struct probe_env *env,

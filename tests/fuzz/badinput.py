@@ -28,6 +28,8 @@ TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|[A-Za-z_$@][A-Za-z0-9_]*|\d+|==|!=|<=|>=|
                    r'\+\+|--|->|<<|>>|\S')
 LOCATED = re.compile(r"^\S+:\d+:\d+(-\d+(:\d+)?)?: ERROR", re.M)
 PLAIN = re.compile(r"^ERROR: ", re.M)
+# errors in the program's C definitions, located as clang (and bpftrace) print them
+CDEF = re.compile(r"^\S+:\d+:\d+: error: ", re.M)
 SANITIZER = re.compile(r"AddressSanitizer|UndefinedBehaviorSanitizer|runtime error:|"
                        r"LeakSanitizer|Segmentation fault|core dumped")
 
@@ -96,7 +98,8 @@ def check(scry, name, text, run):
             return "hang (30 s)", ""
         if SANITIZER.search(r.stderr) or r.returncode < 0 or r.returncode > 1:
             return "crash (status %d)" % r.returncode, r.stderr
-        if r.returncode == 1 and not (LOCATED.search(r.stderr) or PLAIN.search(r.stderr)):
+        if r.returncode == 1 and not (LOCATED.search(r.stderr) or PLAIN.search(r.stderr) or
+                                     CDEF.search(r.stderr)):
             return "failed without an error message", r.stderr
         outcome = "compiled" if r.returncode == 0 else "error"
         if r.returncode == 0 and run:

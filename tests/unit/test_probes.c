@@ -11,7 +11,6 @@
 
 #include "ast/ast.h"
 #include "probes/probe.h"
-#include "probes/probe_int.h"
 #include "tests/unit/tap.h"
 
 #ifndef SCRY_TEST_DATA
