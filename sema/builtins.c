@@ -205,6 +205,13 @@ static void subst_walk(struct sema *s, struct ast_node **np, struct subst *sb, u
 	}
 }
 
+/* True if @in lies inside @outer in the same source. */
+static bool loc_within(const struct loc *in, const struct loc *outer)
+{
+	return in->src == outer->src && in->off >= outer->off &&
+	       in->off + in->len <= outer->off + outer->len;
+}
+
 static const struct type *macro_call(struct sema *s, struct ast_node **np, struct ast_node *m)
 {
 	struct ast_node *n = *np, *body, *a, *p;
@@ -218,8 +225,16 @@ static const struct type *macro_call(struct sema *s, struct ast_node **np, struc
 	}
 	for (int i = 0; i < s->macro_depth && i < (int)ARRAY_SIZE(s->macro_stack); i++) {
 		struct sbuf chain = { 0 };
+		bool from_body = false;
 
 		if (s->macro_stack[i] != m)
+			continue;
+		/* a call written in the body of a macro being expanded (from the
+		 * i-th on) recurses; one that came in through an argument
+		 * (add_one(add_one(1) + 1)) was written by the caller */
+		for (int j = i; j < s->macro_depth && j < (int)ARRAY_SIZE(s->macro_stack); j++)
+			from_body |= loc_within(&n->loc, &s->macro_stack[j]->macro.body->loc);
+		if (!from_body)
 			continue;
 		/* recursion is refused at once (two self-calls per body would
 		 * otherwise expand 2^depth times), as bpftrace does */
