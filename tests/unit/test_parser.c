@@ -269,6 +269,14 @@ static void test_locations(void)
 	is_int(e->bin.r->loc.len, 2, "rhs len");
 	is_int(p.prog->program.items->loc.len, 5, "probe loc spans its attach points");
 	done(&p);
+
+	/* a directive continued with '\' ends on its last line (found by fuzz_parse) */
+	parse(&p, "#if 0 \\\n  xx\nbegin { }");
+	ok(p.prog != NULL, "continued directive parses");
+	st = p.prog ? p.prog->program.items : NULL;
+	ok(st && st->loc.line == 1 && st->loc.end_line == 2 && st->loc.end_col == 4,
+	   "continued directive ends at 2:4");
+	done(&p);
 }
 
 static void test_errors(void)
