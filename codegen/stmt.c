@@ -191,6 +191,11 @@ static void jump(struct cg *g, struct ast_node *n)
 }
 
 /* Bounds the verifier can see: literals (possibly behind casts). */
+/* A range with constant bounds short enough for the verifier to walk every
+ * iteration of a plain loop; longer ones go through bpf_loop (a range of a
+ * million keys must load too). */
+#define RANGE_PLAIN_MAX 1024
+
 static bool range_const(const struct ast_node *n)
 {
 	const struct ast_node *a = n->for_.iter, *b = n->for_.end;
@@ -199,7 +204,9 @@ static bool range_const(const struct ast_node *n)
 		a = a->cast.e;
 	while (b->kind == AST_CAST)
 		b = b->cast.e;
-	return a->kind == AST_INT && b->kind == AST_INT;
+	if (a->kind != AST_INT || b->kind != AST_INT)
+		return false;
+	return (int64_t)b->num.v - (int64_t)a->num.v <= RANGE_PLAIN_MAX;
 }
 
 void cg_stmt(struct cg *g, struct ast_node *n)
@@ -237,9 +244,7 @@ void cg_stmt(struct cg *g, struct ast_node *n)
 		while_stmt(g, n);
 		break;
 	case AST_FOR_RANGE:
-		if (n->for_.iter->kind == AST_INT && n->for_.end->kind == AST_INT)
-			for_range(g, n);
-		else if (range_const(n))
+		if (range_const(n))
 			for_range(g, n);
 		else
 			cg_for_range_loop(g, n);
