@@ -216,6 +216,10 @@ static LLVMValueRef str_lit(struct cg *g, struct ast_node *n)
 				w |= (uint64_t)(unsigned char)n->str.s[off + k] << (8 * k);
 		st = LLVMBuildStore(g->b, cg_i64(g, w), cg_gep(g, t, off));
 		LLVMSetAlignment(st, 1);
+		/* a long run of equal words would be merged into a memset call,
+		 * which BPF has not got */
+		if (full > 64)
+			LLVMSetVolatile(st, 1);
 	}
 	return t;
 }

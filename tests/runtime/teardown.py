@@ -379,7 +379,8 @@ def main():
            want_rc=1, extra=["-o", "/dev/full"], expect=[r"failed to write output"], quick=10)
     semaphore_case(t, signal.SIGINT)
     semaphore_case(t, signal.SIGKILL)
-    # accounting: a 5 s flood into a one-page ring buffer; every event that
+    # accounting: a 5 s flood into a one-page ring buffer (each event 1.5 KB,
+    # so that a consumer that keeps up with small events still loses); every event that
     # fired (counted in a map next to printf) was either printed or counted as
     # lost. The flood ends by its own clock, not by a timer probe: under a
     # flood the kernel skips a timer's program when it fires while another
@@ -389,10 +390,11 @@ def main():
                         "config = { perf_rb_pages = 1 } "
                         "begin { @t0 = nsecs; } "
                         "tracepoint:raw_syscalls:sys_enter /nsecs < @t0 + 5000000000/ "
-                        "{ printf(\"E %d %d\\n\", tid, nsecs); @fired = count(); } "
+                        "{ printf(\"E %d %d %s\\n\", tid, nsecs, \"" + "x" * 1500 + "\"); "
+                        "@fired = count(); } "
                         "interval:s:6 { exit(); }"],
                        capture_output=True, text=True, timeout=60)
-    printed = len(re.findall(r"^E -?\d+ -?\d+$", r.stdout, re.M))
+    printed = len(re.findall(r"^E -?\d+ -?\d+ x{1500}$", r.stdout, re.M))
     garbled = len(re.findall(r"^E", r.stdout, re.M)) - printed
     m = re.search(r"^@fired: (\d+)$", r.stdout, re.M)
     lost = re.search(r"Total lost event count: (\d+)", r.stderr)
