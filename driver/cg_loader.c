@@ -34,38 +34,19 @@ void cg_loader_no_cache_dir(void)
 	cg_no_cache_dir = true;
 }
 
-/* Where the blob lies in the executable file: the offset of the mapping
- * that holds it, from /proc/self/maps. 0 or -1. */
-static int blob_file_offset(off_t *off)
-{
-	uintptr_t a = (uintptr_t)scry_cg_blob;
-	char line[512];
-	int found = -1;
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	while (f && found && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi, pgoff;
-
-		if (sscanf(line, "%lx-%lx %*s %lx", &lo, &hi, &pgoff) == 3 && a >= lo && a < hi) {
-			*off = (off_t)(a - lo + pgoff);
-			found = 0;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Copies the blob from the executable file into @fd inside the kernel
  * (sendfile): its pages are never faulted into this process. 0 or -1. */
 static int copy_blob(int fd)
 {
 	size_t left = (size_t)(scry_cg_blob_end - scry_cg_blob);
+	uint64_t where;
 	off_t off;
 	int exe;
 
-	if (blob_file_offset(&off))
+	/* where the blob lies in the executable file */
+	if (self_file_offset(scry_cg_blob, &where, NULL, 0))
 		return -1;
+	off = (off_t)where;
 	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (exe < 0)
 		return -1;

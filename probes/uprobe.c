@@ -703,33 +703,16 @@ __attribute__((noinline)) static int up_probe_site(int x)
 bool probe_uprobe_has_multi(void)
 {
 	static int cached = -1;
-	uintptr_t site = (uintptr_t)&up_probe_site;
-	char line[512], path[PATH_MAX] = "";
+	char path[PATH_MAX];
 	uint64_t off = 0;
-	bool found = false;
-	FILE *f;
 	int fd, lfd;
 
 	if (cached >= 0)
 		return cached;
 	cached = 0;
 	/* the file offset of a function of ours, from where it is mapped */
-	f = fopen("/proc/self/maps", "re");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi, pgoff;
-		int pos = 0;
-
-		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &lo, &hi, &pgoff, &pos) >= 3 &&
-		    pos && site >= lo && site < hi && line[pos] == '/') {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(path, sizeof(path), "%s", line + pos);
-			off = site - lo + pgoff;
-			found = true;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!found)
+	if (self_file_offset((const void *)&up_probe_site, &off, path, sizeof(path)) ||
+	    path[0] != '/')
 		return false;
 	fd = probe_nop_kprobe_prog(UP_ATTACH_UPROBE_MULTI);
 	if (fd < 0)

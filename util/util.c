@@ -346,3 +346,29 @@ void sbuf_fini(struct sbuf *b)
 	free(b->s);
 	memset(b, 0, sizeof(*b));
 }
+
+int self_file_offset(const void *addr, uint64_t *off, char *path, size_t path_size)
+{
+	uintptr_t a = (uintptr_t)addr;
+	char line[4352];
+	int found = -1;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && found && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi, pgoff;
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &lo, &hi, &pgoff, &pos) < 3 ||
+		    a < lo || a >= hi)
+			continue;
+		*off = a - lo + pgoff;
+		if (path && path_size) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(path, path_size, "%s", pos ? line + pos : "");
+		}
+		found = 0;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}

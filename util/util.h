@@ -23,6 +23,10 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where @addr of this process comes from, per /proc/self/maps: the offset in
+ * the mapped file, and its path (into @path, when not NULL; "" for an
+ * anonymous mapping). 0, or -1 when no mapping holds @addr. */
+int self_file_offset(const void *addr, uint64_t *off, char *path, size_t path_size);
 
 /* ---- arena: bump allocator; everything it hands out dies with arena_free() ---- */
 struct arena_block;
